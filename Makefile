@@ -1,0 +1,71 @@
+# ccdash — the front door. `make run` builds everything and starts the demo on the
+# built-in simulator; `make test` is what CI runs.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/dashboard
+ADDR  ?= 127.0.0.1:8080
+
+VENDOR_JS := web/static/vendor/htmx.min.js web/static/vendor/ws.js
+TEMPL_SRC := $(shell find web/templates -name '*.templ' 2>/dev/null)
+
+# Fuzz targets run briefly in `make test` (package:Target). FUZZTIME=1m for longer.
+FUZZTIME ?= 4s
+FUZZ := $(shell grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' internal | sort -u | sed 's/func //')
+
+.PHONY: all run build test test-unit fuzz bench generate check-generated lint assets clean
+
+all: build
+
+## run: build and start the demo board on the built-in simulator
+run: build
+	./$(BIN) --addr $(ADDR)
+
+## build: the dashboard binary (with the front-end libraries embedded)
+build: assets generate
+	$(GO) build -o $(BIN) ./cmd/dashboard
+
+## assets: install the pinned npm packages and copy what the pages load
+assets: $(VENDOR_JS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+web/static/vendor/htmx.min.js: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+web/static/vendor/ws.js: node_modules/.package-lock.json
+	cp node_modules/htmx-ext-ws/dist/ws.js $@
+
+## generate: regenerate templ components (generated files are committed)
+generate:
+	$(GO) tool templ generate -path web/templates
+
+## check-generated: fail if committed *_templ.go files are stale
+check-generated: generate
+	@git diff --exit-code -- '*_templ.go' || { echo "generated templ files are stale: run 'make generate' and commit"; exit 1; }
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
+	$(GO) vet ./...
+
+## test: everything CI checks — generated files, lint, unit/integration/browser tests, brief fuzzing
+test: assets check-generated lint test-unit fuzz
+
+test-unit:
+	$(GO) test -count=1 -timeout 20m ./...
+
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+	  pkg=$$(grep -rl --include='*_test.go' "^func $$t(" internal | head -1 | xargs dirname); \
+	  echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+	done
+
+## bench: benchmarks with allocations and custom metrics (p99, bytes/conn)
+bench: assets
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+clean:
+	rm -rf bin node_modules $(VENDOR_JS)

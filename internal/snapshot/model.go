@@ -1,0 +1,201 @@
+package snapshot
+
+import "time"
+
+// Channel says how customers reach a skill.
+type Channel string
+
+// Channels a skill can serve.
+const (
+	Chat      Channel = "chat"      // live chat (Comm100, LivePerson Operational Realtime)
+	Messaging Channel = "messaging" // asynchronous messaging (LivePerson Messaging/KMM)
+)
+
+// AgentState is the normalized state of an agent, whatever the vendor called it.
+type AgentState string
+
+// Agent states, in the order a wallboard lists them.
+const (
+	Available AgentState = "available" // logged in, online, has a free slot
+	Busy      AgentState = "busy"      // logged in, online, every slot taken
+	BackSoon  AgentState = "backsoon"  // LivePerson "Back soon" / "Back in 5"
+	Away      AgentState = "away"      // away, usually with a reason
+	Offline   AgentState = "offline"   // logged out
+	Unknown   AgentState = "unknown"   // the vendor sent a state we do not know
+)
+
+// States lists every state in display order.
+var States = []AgentState{Available, Busy, BackSoon, Away, Offline, Unknown}
+
+// Snapshot is the whole normalized contact center at one moment. A Snapshot is
+// immutable once published: producers build a new one, never edit a published one.
+type Snapshot struct {
+	// Version increases by one with every published snapshot.
+	Version uint64 `json:"version"`
+	// TakenAt is when the snapshot was assembled (server clock).
+	TakenAt time.Time `json:"takenAt"`
+	// Skills are sorted by Key.
+	Skills []Skill `json:"skills"`
+	// Agents are sorted by Key.
+	Agents []Agent `json:"agents"`
+	// Accounts holds account-level figures, one per source that has them.
+	Accounts []Account `json:"accounts"`
+	// Sources holds the health of every configured source, sorted by ID.
+	Sources []SourceStatus `json:"sources"`
+}
+
+// Skill is a LivePerson skill or a Comm100 department: a queue customers wait in.
+type Skill struct {
+	// Key is unique across sources: "<source>:<vendor id>".
+	Key    string `json:"key"`
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	Name   string `json:"name"`
+	// Queues holds the figures per channel (chat first); a LivePerson skill can
+	// serve both chat and messaging.
+	Queues []Queue `json:"queues"`
+	// Agents counts the agents who serve this skill, by state.
+	Agents StateCounts `json:"agents"`
+}
+
+// Queue is the health of one skill on one channel. Windows are named in the field:
+// "30m" means over the last 30 minutes as the vendor computes it.
+type Queue struct {
+	Channel Channel `json:"channel"`
+	// Waiting is the number of contacts waiting for an agent now.
+	Waiting Opt[int64] `json:"waiting"`
+	// LongestWait is how long the longest-waiting contact has waited, now.
+	LongestWait Opt[time.Duration] `json:"longestWaitSec"`
+	// AvgWait30m and AvgWait60m are the average wait to answer over 30 and 60 minutes.
+	AvgWait30m Opt[time.Duration] `json:"avgWait30mSec"`
+	AvgWait60m Opt[time.Duration] `json:"avgWait60mSec"`
+	// Abandoned30m is how many contacts gave up waiting in the last 30 minutes.
+	Abandoned30m Opt[int64] `json:"abandoned30m"`
+	// AbandonRate is abandoned / (abandoned + answered), 0..1, over the vendor's window.
+	AbandonRate Opt[float64] `json:"abandonRate"`
+	// Handled is contacts answered/connected over the vendor's window.
+	Handled Opt[int64] `json:"handled"`
+	// Ongoing is conversations in progress with an agent now.
+	Ongoing Opt[int64] `json:"ongoing"`
+	// ServiceLevel is the share 0..1 answered within ServiceLevelTarget.
+	ServiceLevel Opt[float64] `json:"serviceLevel"`
+	// ServiceLevelTarget is the answer-time threshold ServiceLevel is measured against.
+	ServiceLevelTarget time.Duration `json:"serviceLevelTargetSec"`
+	// AvailableSlots is free agent capacity for this skill now.
+	AvailableSlots Opt[int64] `json:"availableSlots"`
+	// EstimatedWait is the vendor's estimate for a new contact.
+	EstimatedWait Opt[time.Duration] `json:"estimatedWaitSec"`
+	// Overdue is conversations past their response-time SLA (messaging).
+	Overdue Opt[int64] `json:"overdue"`
+}
+
+// StateCounts counts agents by state.
+type StateCounts struct {
+	Available int `json:"available"`
+	Busy      int `json:"busy"`
+	BackSoon  int `json:"backsoon"`
+	Away      int `json:"away"`
+	Offline   int `json:"offline"`
+	Unknown   int `json:"unknown"`
+}
+
+// Add counts one agent in state s.
+func (c *StateCounts) Add(s AgentState) {
+	switch s {
+	case Available:
+		c.Available++
+	case Busy:
+		c.Busy++
+	case BackSoon:
+		c.BackSoon++
+	case Away:
+		c.Away++
+	case Offline:
+		c.Offline++
+	default:
+		c.Unknown++
+	}
+}
+
+// Get returns the count for state s.
+func (c StateCounts) Get(s AgentState) int {
+	switch s {
+	case Available:
+		return c.Available
+	case Busy:
+		return c.Busy
+	case BackSoon:
+		return c.BackSoon
+	case Away:
+		return c.Away
+	case Offline:
+		return c.Offline
+	default:
+		return c.Unknown
+	}
+}
+
+// LoggedIn is every agent who is not offline.
+func (c StateCounts) LoggedIn() int {
+	return c.Available + c.Busy + c.BackSoon + c.Away + c.Unknown
+}
+
+// Agent is one agent as the vendor reports them now.
+type Agent struct {
+	// Key is unique across sources: "<source>:<vendor id>".
+	Key    string     `json:"key"`
+	ID     string     `json:"id"`
+	Source string     `json:"source"`
+	Name   string     `json:"name"`
+	State  AgentState `json:"state"`
+	// Reason is the away reason's display text ("Lunch"), empty when none.
+	Reason string `json:"reason,omitempty"`
+	// Since is when the agent entered State; zero when the vendor does not say.
+	Since time.Time `json:"since,omitzero"`
+	// Load is the share 0..1 of the agent's capacity in use (may exceed 1).
+	Load Opt[float64] `json:"load"`
+	// Open is conversations assigned to the agent now.
+	Open Opt[int64] `json:"open"`
+	// MaxSlots is the agent's concurrency limit.
+	MaxSlots Opt[int64] `json:"maxSlots"`
+	// HandledToday is conversations the agent handled today.
+	HandledToday Opt[int64] `json:"handledToday"`
+	// Skills holds the Keys of the skills the agent serves.
+	Skills []string `json:"skills"`
+}
+
+// Account holds account-level figures from one source (Comm100 Today and RightNow,
+// LivePerson totals).
+type Account struct {
+	Source   string   `json:"source"`
+	Today    Today    `json:"today"`
+	RightNow RightNow `json:"rightNow"`
+}
+
+// Today is the day so far.
+type Today struct {
+	ChatRequests      Opt[int64]         `json:"chatRequests"`
+	Chats             Opt[int64]         `json:"chats"`
+	Abandoned         Opt[int64]         `json:"abandoned"`
+	Missed            Opt[int64]         `json:"missed"`
+	Transferred       Opt[int64]         `json:"transferred"`
+	SwitchedToMessage Opt[int64]         `json:"switchedToMessage"`
+	AvgWait           Opt[time.Duration] `json:"avgWaitSec"`
+	AvgChatTime       Opt[time.Duration] `json:"avgChatTimeSec"`
+	AvgResponse       Opt[time.Duration] `json:"avgResponseSec"`
+	AcceptanceRate    Opt[float64]       `json:"acceptanceRate"`
+	AgentUtilization  Opt[float64]       `json:"agentUtilization"`
+	AvgScore          Opt[float64]       `json:"avgScore"`
+}
+
+// RightNow is the account at this moment.
+type RightNow struct {
+	LoggedInAgents   Opt[int64]   `json:"loggedInAgents"`
+	AgentsInChat     Opt[int64]   `json:"agentsInChat"`
+	Ongoing          Opt[int64]   `json:"ongoing"`
+	OngoingWithAgent Opt[int64]   `json:"ongoingWithAgent"`
+	OngoingWithBot   Opt[int64]   `json:"ongoingWithBot"`
+	QueueLength      Opt[int64]   `json:"queueLength"`
+	VisitorsOnSite   Opt[int64]   `json:"visitorsOnSite"`
+	Utilization      Opt[float64] `json:"utilization"`
+}

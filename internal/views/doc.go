@@ -1,0 +1,6 @@
+// Package views turns a snapshot into view models (formatting, thresholds, colours),
+// renders tiles with web/templates, and diffs rendered tiles against what was last
+// sent so only changed fragments go out.
+//
+// Import rule: web/templates and internal/snapshot only.
+package views
