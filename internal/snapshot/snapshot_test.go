@@ -138,3 +138,31 @@ func TestStoreChanged(t *testing.T) {
 		t.Error("Load after Publish")
 	}
 }
+
+func TestRestrict(t *testing.T) {
+	t.Parallel()
+	s := &Snapshot{
+		Skills:   []Skill{{Key: "x:a"}, {Key: "x:b"}},
+		Agents:   []Agent{{Key: "x:1", Skills: []string{"x:a", "x:b"}}, {Key: "x:2", Skills: []string{"x:b"}}},
+		Accounts: []Account{{Source: "x"}},
+	}
+	if s.Restrict(Scope{}) != s {
+		t.Error("unrestricted scope must return the snapshot itself")
+	}
+	r := s.Restrict(Scope{Skills: []string{"x:a"}})
+	if len(r.Skills) != 1 || r.Skills[0].Key != "x:a" {
+		t.Errorf("skills: got %+v", r.Skills)
+	}
+	if len(r.Agents) != 1 || r.Agents[0].Key != "x:1" || len(r.Agents[0].Skills) != 1 {
+		t.Errorf("agents: got %+v", r.Agents)
+	}
+	if len(r.Accounts) != 0 {
+		t.Errorf("accounts leak other skills' traffic: %+v", r.Accounts)
+	}
+	if len(s.Agents[0].Skills) != 2 {
+		t.Error("Restrict modified the original snapshot")
+	}
+	if (Scope{Skills: []string{"b", "a", "a"}}).Key() != "a,b" {
+		t.Error("scope key not canonical")
+	}
+}
