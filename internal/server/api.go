@@ -1,0 +1,86 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// handleHealthz says the process is alive; it never depends on vendors.
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// readiness is the /readyz body: enough for a load balancer and a human.
+type readiness struct {
+	Ready   bool           `json:"ready"`
+	Version uint64         `json:"version"`
+	Sources []sourceHealth `json:"sources"`
+	Reason  string         `json:"reason,omitempty"`
+}
+
+type sourceHealth struct {
+	ID     string  `json:"id"`
+	OK     bool    `json:"ok"`
+	AgeSec float64 `json:"ageSec"`
+	Error  string  `json:"error,omitempty"`
+}
+
+// handleReadyz is ready when a snapshot exists and no source is failing or stale.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	snap := s.opts.Store.Load()
+	now := s.now()
+	body := readiness{Ready: snap != nil, Sources: []sourceHealth{}}
+	if snap == nil {
+		body.Reason = "no snapshot yet"
+	} else {
+		body.Version = snap.Version
+		for _, st := range snap.Sources {
+			h := sourceHealth{ID: st.ID, OK: !st.Stale(now, s.opts.StaleAfter), AgeSec: st.Age(now).Seconds()}
+			if st.Failing() && st.LastError != nil {
+				h.Error = st.LastError.Text
+			}
+			if !h.OK {
+				body.Ready = false
+				body.Reason = "source " + st.ID + " is failing or stale"
+			}
+			body.Sources = append(body.Sources, h)
+		}
+	}
+	code := http.StatusOK
+	if !body.Ready {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, body)
+}
+
+// handleSnapshot serves the normalized snapshot as JSON for integrations.
+func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	snap := s.opts.Store.Load()
+	if snap == nil {
+		writeError(w, http.StatusServiceUnavailable, "no snapshot yet: the first poll has not finished")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Last-Modified", snap.TakenAt.UTC().Format(http.TimeFormat))
+	writeJSON(w, http.StatusOK, snap)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// writeError answers with a short reason a user can act on; never internal error text.
+func writeError(w http.ResponseWriter, code int, reason string) {
+	writeJSON(w, code, map[string]any{"error": reason, "status": code, "at": time.Now().UTC()})
+}

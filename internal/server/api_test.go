@@ -1,0 +1,107 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+var testNow = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+func newAPIServer(t *testing.T, snap *snapshot.Snapshot) *httptest.Server {
+	t.Helper()
+	st := snapshot.NewStore()
+	if snap != nil {
+		st.Publish(snap)
+	}
+	ts := httptest.NewServer(New(Options{Store: st, Now: func() time.Time { return testNow }}).Handler())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestReadyz(t *testing.T) {
+	t.Parallel()
+	fresh := snapshot.SourceStatus{ID: "comm100", LastSuccess: testNow.Add(-5 * time.Second)}
+	failing := snapshot.SourceStatus{ID: "lp", LastSuccess: testNow.Add(-time.Minute), ConsecutiveFailures: 3,
+		LastError: &snapshot.SourceError{Kind: snapshot.ErrServer, Text: "503 from lp queuehealth"}}
+	tests := []struct {
+		name     string
+		snap     *snapshot.Snapshot
+		wantCode int
+		wantBody string
+	}{
+		{"no snapshot", nil, 503, "no snapshot yet"},
+		{"all fresh", &snapshot.Snapshot{Version: 3, Sources: []snapshot.SourceStatus{fresh}}, 200, `"ready": true`},
+		{"one failing", &snapshot.Snapshot{Version: 3, Sources: []snapshot.SourceStatus{fresh, failing}}, 503, "503 from lp queuehealth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := newAPIServer(t, tt.snap)
+			code, body := get(t, ts.URL+"/readyz")
+			if code != tt.wantCode || !strings.Contains(body, tt.wantBody) {
+				t.Errorf("got %d %s, want %d containing %q", code, body, tt.wantCode, tt.wantBody)
+			}
+		})
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	t.Parallel()
+	ts := newAPIServer(t, nil)
+	if code, _ := get(t, ts.URL+"/healthz"); code != 200 {
+		t.Errorf("got %d, want 200 even without data", code)
+	}
+}
+
+func TestSnapshotJSON(t *testing.T) {
+	t.Parallel()
+	snap := &snapshot.Snapshot{Version: 7, TakenAt: testNow,
+		Skills: []snapshot.Skill{{Key: "comm100:a", Name: "Sales", Queues: []snapshot.Queue{{
+			Channel: snapshot.Chat, Waiting: snapshot.Some[int64](4), LongestWait: snapshot.Some(95 * time.Second)}}}}}
+	ts := newAPIServer(t, snap)
+	code, body := get(t, ts.URL+"/api/v1/snapshot")
+	if code != 200 {
+		t.Fatalf("got %d", code)
+	}
+	var got struct {
+		Version uint64
+		Skills  []struct {
+			Name   string
+			Queues []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	q := got.Skills[0].Queues[0]
+	if got.Version != 7 || q["waiting"] != 4.0 || q["longestWaitSec"] != 95.0 || q["abandonRate"] != nil {
+		t.Errorf("got %s", body)
+	}
+}
+
+func TestNotFoundIsJSONWithReason(t *testing.T) {
+	t.Parallel()
+	ts := newAPIServer(t, nil)
+	code, body := get(t, ts.URL+"/nope")
+	if code != 404 || !strings.Contains(body, "no such page") {
+		t.Errorf("got %d %s", code, body)
+	}
+}
