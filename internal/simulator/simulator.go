@@ -78,6 +78,7 @@ type Simulator struct {
 	w       *World
 	pending time.Duration // simulated time not yet stepped (less than one step)
 
+	http *httpState
 }
 
 // New builds the floor for cfg.Seed, warms it up and returns the simulator at
@@ -119,7 +120,7 @@ func New(cfg Config) *Simulator {
 	for range int(warm / step) {
 		w.stepOnce()
 	}
-	s := &Simulator{cfg: cfg, clock: time.Now, w: w}
+	s := &Simulator{cfg: cfg, clock: time.Now, w: w, http: newHTTPState()}
 
 	return s
 }
