@@ -35,7 +35,7 @@ type lpSkill struct {
 }
 
 type lpAgent struct {
-	a           snapshot.Agent
+	a         snapshot.Agent
 	reasonID  lpID
 	kmmClosed snapshot.Opt[int64]
 }
