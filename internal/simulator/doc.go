@@ -3,5 +3,22 @@
 // the demo and the tests go through the real connectors. It is deterministic for a
 // seed, runs simulated time faster with a speed factor, and can inject faults.
 //
+// Layout:
+//   - model.go, world.go, floor.go: the floor (skills, agents, away reasons, contacts,
+//     the 24 h event log) and the default floor built from the seed.
+//   - engine.go, curve.go: one-second steps — shifts, breaks, arrivals on a daily curve
+//     with surges, abandons, routing, transfers, day roll-over. Only the engine draws
+//     from the seeded source, so HTTP polls never change what happens next.
+//   - simulator.go: Config, New, Run (real time × Speed), Advance (manual), View.
+//   - truth.go: Truth, the ground truth tests compare connectors against.
+//   - handler.go, fault.go, ratelimit.go: one http.Handler for every vendor, with
+//     request counting, faults and a per-IP sliding-window rate limit per vendor;
+//     /_sim/ control endpoints when Config.Control is set.
+//   - comm100_*.go: the Comm100 v4 endpoints under /v4/ and the token endpoint under
+//     /oauth/. realTime/Agents pages with pageIndex (1-based) and pageSize (default 10,
+//     max 100).
+//   - liveperson*.go, lp*.go: the LivePerson endpoints (another helper), registered
+//     through an optional registerLivePerson method (see handler.go).
+//
 // Import rule: no internal package except internal/snapshot (for ground-truth types).
 package simulator

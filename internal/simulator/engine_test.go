@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -274,5 +275,40 @@ func TestTruthMatchesWorld(t *testing.T) {
 	again := s.Truth()
 	if !reflect.DeepEqual(tr, again) {
 		t.Errorf("Truth changed without time passing")
+	}
+}
+
+func TestRunAdvancesWithRealTime(t *testing.T) {
+	t.Parallel()
+	cfg := DefaultCredentials()
+	cfg.Start, cfg.Speed, cfg.WarmUp = noon, 600, -1
+	s := New(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !s.Now().After(noon.Add(time.Minute)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("simulated time still %v after 10s at speed 600", s.Now())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+
+	cfg.Manual = true
+	m := New(cfg)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	m.Run(ctx2) // returns at once in manual mode
+	if ctx2.Err() != nil {
+		t.Errorf("Run blocked in manual mode")
+	}
+	if got := m.Now(); !got.Equal(noon) {
+		t.Errorf("manual Now = %v, want %v", got, noon)
 	}
 }
