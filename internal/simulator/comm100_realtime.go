@@ -11,7 +11,7 @@ import (
 )
 
 // Comm100 realTime/Agents paging: pageIndex is 1-based; pageSize defaults to
-// defaultPageSize and may not exceed maxPageSize (the vendor documents neither; the
+// defaultPageSize and is cut to maxPageSize (the vendor documents neither; the
 // example shows pageSize 5 with 32 agents in 7 pages).
 const (
 	defaultPageSize = 10
@@ -90,10 +90,13 @@ func (s *Simulator) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	size, err := queryInt(r, "pageSize", defaultPageSize)
-	if err != nil || size > maxPageSize {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("parameter \"pageSize\" must be 1..%d", maxPageSize))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	// Larger pages are cut to the maximum (and the answer says so in pageSize), so a
+	// client that follows pageCount still sees every agent.
+	size = min(size, maxPageSize)
 	q := r.URL.Query()
 	dept := q.Get("departmentId")
 	withDist := q.Get("includeStatusDistribution") == "true"

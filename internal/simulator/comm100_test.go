@@ -296,7 +296,11 @@ func TestComm100Paging(t *testing.T) {
 		t.Errorf("total %d pageCount %d seen %d, want 40, 6, 40", first.Total, first.PageCount, len(seen))
 	}
 
-	for _, q := range []string{"pageSize=0", "pageSize=101", "pageIndex=0", "pageIndex=x"} {
+	_, b := r.get(t, "/v4/livechat/realTime/Agents?pageSize=500", r.apiKey())
+	if p := decode[agentsPage](t, b); p.PageSize != maxPageSize || len(p.List) != 40 || p.PageCount != 1 {
+		t.Errorf("pageSize=500: pageSize %d pageCount %d list %d, want %d, 1, 40", p.PageSize, p.PageCount, len(p.List), maxPageSize)
+	}
+	for _, q := range []string{"pageSize=0", "pageSize=-3", "pageIndex=0", "pageIndex=x"} {
 		if code, _ := r.get(t, "/v4/livechat/realTime/Agents?"+q, r.apiKey()); code != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", q, code)
 		}
@@ -310,7 +314,7 @@ func TestComm100Paging(t *testing.T) {
 			want++
 		}
 	}
-	_, b := r.get(t, "/v4/livechat/realTime/Agents?pageSize=100&departmentId="+dept.ID, r.apiKey())
+	_, b = r.get(t, "/v4/livechat/realTime/Agents?pageSize=100&departmentId="+dept.ID, r.apiKey())
 	if p := decode[agentsPage](t, b); p.Total != want || len(p.List) != want {
 		t.Errorf("department %s: total %d list %d, want %d", dept.Name, p.Total, len(p.List), want)
 	}

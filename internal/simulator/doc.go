@@ -16,7 +16,7 @@
 //     /_sim/ control endpoints when Config.Control is set.
 //   - comm100_*.go: the Comm100 v4 endpoints under /v4/ and the token endpoint under
 //     /oauth/. realTime/Agents pages with pageIndex (1-based) and pageSize (default 10,
-//     max 100).
+//     max 100; larger sizes are cut to 100).
 //   - liveperson*.go, lp*.go: the LivePerson endpoints (another helper), registered
 //     through an optional registerLivePerson method (see handler.go).
 //
