@@ -13,8 +13,11 @@ import (
 // token is an issued Comm100 bearer or refresh token.
 type token struct {
 	refresh bool
-	expires time.Time // real time; zero for refresh tokens (they do not expire here)
+	expires time.Time // real time
 }
+
+// refreshTTL bounds refresh tokens' life so unused ones do not pile up.
+const refreshTTL = 14 * 24 * time.Hour
 
 // newToken returns a random token text. Tokens come from crypto/rand, never from the
 // world's seeded source: issuing one must not change the simulation.
@@ -80,7 +83,7 @@ func (s *Simulator) handleComm100Token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case "refresh_token":
-		if !s.http.useRefresh(f.Get("refresh_token")) {
+		if !s.http.useRefresh(f.Get("refresh_token"), s.clock()) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_grant"})
 			return
 		}
@@ -93,12 +96,12 @@ func (s *Simulator) handleComm100Token(w http.ResponseWriter, r *http.Request) {
 	h := s.http
 	h.mu.Lock()
 	for k, t := range h.tokens { // drop expired tokens so the map stays small
-		if !t.refresh && !now.Before(t.expires) {
+		if !now.Before(t.expires) {
 			delete(h.tokens, k)
 		}
 	}
 	h.tokens[access] = token{expires: now.Add(site.TokenTTL)}
-	h.tokens[refresh] = token{refresh: true}
+	h.tokens[refresh] = token{refresh: true, expires: now.Add(refreshTTL)}
 	h.mu.Unlock()
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -108,11 +111,11 @@ func (s *Simulator) handleComm100Token(w http.ResponseWriter, r *http.Request) {
 }
 
 // useRefresh consumes a refresh token (each works once).
-func (h *httpState) useRefresh(rt string) bool {
+func (h *httpState) useRefresh(rt string, now time.Time) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	t, ok := h.tokens[rt]
-	if !ok || !t.refresh || rt == "" {
+	if !ok || !t.refresh || rt == "" || !now.Before(t.expires) {
 		return false
 	}
 	delete(h.tokens, rt)

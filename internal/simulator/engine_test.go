@@ -179,6 +179,10 @@ func TestInvariantsOverADay(t *testing.T) {
 	}
 	tr := s.Truth()
 	for _, acc := range tr.Accounts {
+		// The run ends just after midnight: "today" has started again.
+		if acc.Today.Requests*10 > acc.Totals.Offered {
+			t.Errorf("%s today %d requests of %d in the whole day: want a reset at midnight", acc.Vendor, acc.Today.Requests, acc.Totals.Offered)
+		}
 		if acc.Totals.Answered == 0 || acc.Totals.Abandoned == 0 || acc.Totals.Transferred == 0 {
 			t.Errorf("%s totals %+v: want answers, abandons and transfers", acc.Vendor, acc.Totals)
 		}
