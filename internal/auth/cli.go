@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// HashPasswordCmd is `dashboard hash-password`: it reads one password line from stdin
+// (so it never lands in shell history or the process list) and prints its bcrypt hash
+// for the config file. A prompt, if wanted, is the caller's to print on stderr.
+func HashPasswordCmd(stdin io.Reader, stdout io.Writer) error {
+	// Read a little past bcrypt's limit so "too long" is detected, not silently cut.
+	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("auth: hash-password: read stdin: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	h, err := HashPassword(pw)
+	if err != nil {
+		return fmt.Errorf("hash-password: %w", err)
+	}
+	if _, err := fmt.Fprintln(stdout, h); err != nil {
+		return fmt.Errorf("auth: hash-password: write: %w", err)
+	}
+	return nil
+}
+
+// WallURL returns the link a display opens once: baseURL/wall/<board>?device=<secret>.
+func WallURL(baseURL, board, secret string) (string, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("auth: base URL %q must be an absolute http(s) URL", baseURL)
+	}
+	u = u.JoinPath("wall", board)
+	u.RawQuery = url.Values{"device": {secret}}.Encode()
+	return u.String(), nil
+}
+
+// TokenCreateCmd is `dashboard token create --board B --name N`: it creates a device token
+// and prints its id and the wall URL holding the secret. This is the only time the secret
+// is shown; the store keeps a hash.
+func TokenCreateCmd(ctx context.Context, store DeviceStore, board, name, baseURL string, out io.Writer) error {
+	// Check the URL first so a bad flag doesn't leave a device nobody can use.
+	if _, err := WallURL(baseURL, "x", "x"); err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	d, secret, err := store.Create(ctx, board, name)
+	if err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	link, err := WallURL(baseURL, d.Board, secret)
+	if err != nil {
+		return fmt.Errorf("token create: %w", err)
+	}
+	_, err = fmt.Fprintf(out, "Created device %s (%q) for board %s.\n"+
+		"Open this URL once on the display; it is shown only now:\n\n  %s\n\n"+
+		"Revoke with: dashboard token revoke %s\n", d.ID, d.Name, d.Board, link, d.ID)
+	if err != nil {
+		return fmt.Errorf("token create: write: %w", err)
+	}
+	return nil
+}
+
+// TokenListCmd is `dashboard token list`: a table of devices with last-seen times.
+func TokenListCmd(ctx context.Context, store DeviceStore, out io.Writer) error {
+	devs, err := store.List(ctx)
+	if err != nil {
+		return fmt.Errorf("token list: %w", err)
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tBOARD\tNAME\tCREATED\tLAST SEEN\tSTATUS")
+	for _, d := range devs {
+		seen := "never"
+		if !d.LastSeen.IsZero() {
+			seen = d.LastSeen.UTC().Format(time.RFC3339)
+		}
+		status := "active"
+		if d.Revoked {
+			status = "revoked"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%q\t%s\t%s\t%s\n", d.ID, d.Board, d.Name, d.CreatedAt.UTC().Format(time.RFC3339), seen, status)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("token list: write: %w", err)
+	}
+	return nil
+}
+
+// TokenRevokeCmd is `dashboard token revoke ID`.
+func TokenRevokeCmd(ctx context.Context, store DeviceStore, id string, out io.Writer) error {
+	if err := store.Revoke(ctx, id); err != nil {
+		return fmt.Errorf("token revoke: %w", err)
+	}
+	if _, err := fmt.Fprintf(out, "Revoked device %s; its display shows \"unlinked\" at its next ping.\n", id); err != nil {
+		return fmt.Errorf("token revoke: write: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package auth
+
+import (
+	"bytes"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+func TestHashPasswordCmd(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, stdin, wantPW string
+		wantErr             error
+	}{
+		{"line with newline", "hunter22\n", "hunter22", nil},
+		{"CRLF", "hunter22\r\n", "hunter22", nil},
+		{"no newline", "hunter22", "hunter22", nil},
+		{"only first line", "first\nsecond\n", "first", nil},
+		{"spaces kept", " pass word \n", " pass word ", nil},
+		{"empty", "\n", "", ErrEmptyPassword},
+		{"too long", strings.Repeat("p", 73) + "\n", "", ErrPasswordTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			err := HashPasswordCmd(strings.NewReader(tt.stdin), &out)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("HashPasswordCmd err = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				if out.Len() != 0 {
+					t.Errorf("wrote %q on error", out.String())
+				}
+				return
+			}
+			h := strings.TrimSuffix(out.String(), "\n")
+			if err := bcrypt.CompareHashAndPassword([]byte(h), []byte(tt.wantPW)); err != nil {
+				t.Errorf("printed hash %q does not verify %q: %v", h, tt.wantPW, err)
+			}
+			if strings.Contains(out.String(), strings.TrimSpace(tt.wantPW)) {
+				t.Errorf("output %q contains the password", out.String())
+			}
+		})
+	}
+}
+
+func TestTokenCommands(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTestStore(t, filepath.Join(t.TempDir(), "devices.db"))
+
+	var out bytes.Buffer
+	if err := TokenCreateCmd(ctx, s, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`https://\S+`).FindString(out.String())
+	u, err := url.Parse(link)
+	if err != nil || u.Path != "/wall/lobby" {
+		t.Fatalf("printed URL %q, want https://dash.example.com/wall/lobby?device=...", link)
+	}
+	d, err := s.Verify(ctx, u.Query().Get("device"))
+	if err != nil {
+		t.Fatalf("the printed URL's device secret does not verify: %v", err)
+	}
+	if !strings.Contains(out.String(), d.ID) {
+		t.Errorf("output %q does not name the device id %s", out.String(), d.ID)
+	}
+
+	out.Reset()
+	if err := TokenCreateCmd(ctx, s, "lobby", "TV", "not a url", &out); err == nil {
+		t.Error("TokenCreateCmd with a bad base URL succeeded")
+	}
+	if list, _ := s.List(ctx); len(list) != 1 {
+		t.Errorf("%d devices after a failed create, want 1 (nothing created)", len(list))
+	}
+
+	if err := TokenRevokeCmd(ctx, s, d.ID, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := TokenRevokeCmd(ctx, s, "nope", &out); !errors.Is(err, ErrUnknownDevice) {
+		t.Errorf("TokenRevokeCmd(unknown) = %v, want ErrUnknownDevice", err)
+	}
+
+	out.Reset()
+	if err := TokenListCmd(ctx, s, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], d.ID) || !strings.Contains(lines[1], "revoked") ||
+		!strings.Contains(lines[1], `"Floor 2 TV"`) || !strings.Contains(lines[1], "never") {
+		t.Errorf("TokenListCmd output:\n%s\nwant a header and one revoked, never-seen row for %s", out.String(), d.ID)
+	}
+	if strings.Contains(out.String(), DeviceSecretPrefix) {
+		t.Error("token list shows a secret")
+	}
+}
+
+func TestWallURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, base, board, want string
+		wantErr                 bool
+	}{
+		{"plain", "http://localhost:8080", "lobby", "http://localhost:8080/wall/lobby?device=dev_x", false},
+		{"trailing slash", "https://d.example/", "lobby", "https://d.example/wall/lobby?device=dev_x", false},
+		{"sub path", "https://d.example/ccdash", "lobby", "https://d.example/ccdash/wall/lobby?device=dev_x", false},
+		{"relative", "/x", "lobby", "", true},
+		{"javascript", "javascript:alert(1)", "lobby", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := WallURL(tt.base, tt.board, "dev_x")
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("WallURL(%q) = %q, %v; want %q (error %v)", tt.base, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

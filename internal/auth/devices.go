@@ -1,0 +1,80 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Errors from a DeviceStore.
+var (
+	// ErrUnknownToken means the device secret matches no device (or is malformed).
+	ErrUnknownToken = errors.New("auth: unknown device token")
+	// ErrRevoked means the device token was revoked; show "this screen was unlinked".
+	ErrRevoked = errors.New("auth: device token revoked")
+	// ErrUnknownDevice means no device has that id.
+	ErrUnknownDevice = errors.New("auth: unknown device id")
+	// ErrInvalidDevice means a board id or device name given to Create is not acceptable.
+	ErrInvalidDevice = errors.New("auth: invalid device")
+)
+
+// DeviceSecretPrefix starts every device secret, so a leaked one is recognisable (secret
+// scanners, log review) and cannot be mistaken for another kind of token.
+const DeviceSecretPrefix = "dev_"
+
+// TouchInterval is the most often a DeviceStore writes a device's last-seen time; pings
+// in between only update memory.
+const TouchInterval = time.Minute
+
+// Device is a wall display allowed to show one board without logging in.
+type Device struct {
+	ID, Name, Board     string
+	CreatedAt, LastSeen time.Time // LastSeen is zero until the device first connects
+	Revoked             bool
+}
+
+// DeviceStore keeps device tokens. Only a hash of each secret is stored; the secret is
+// returned once by Create. Implementations are safe for concurrent use.
+type DeviceStore interface {
+	// Create registers a device for board and returns it with its secret (shown once).
+	Create(ctx context.Context, board, name string) (Device, string, error)
+	// Verify returns the device whose secret this is: ErrUnknownToken if none, the device
+	// and ErrRevoked if it was revoked.
+	Verify(ctx context.Context, secret string) (Device, error)
+	// Touch records that device id was seen at at (written at most once per
+	// TouchInterval). ErrUnknownDevice if there is no such device.
+	Touch(ctx context.Context, id string, at time.Time) error
+	// List returns all devices, revoked ones included, oldest first.
+	List(ctx context.Context) ([]Device, error)
+	// Revoke makes the device's token stop working for good. ErrUnknownDevice if there
+	// is no such device; revoking twice is not an error.
+	Revoke(ctx context.Context, id string) error
+	// Close releases the store.
+	Close() error
+}
+
+// validateDevice checks what an admin typed for a new device. Board ids appear in URLs
+// and names in HTML, so both are kept plain.
+func validateDevice(board, name string) error {
+	if board == "" || len(board) > 64 {
+		return fmt.Errorf("%w: board id must be 1 to 64 characters", ErrInvalidDevice)
+	}
+	for _, r := range board {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("%w: board id %q may hold only letters, digits, '-', '_' and '.'", ErrInvalidDevice, board)
+		}
+	}
+	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return fmt.Errorf("%w: name must be 1 to 100 characters", ErrInvalidDevice)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: name must not contain control characters", ErrInvalidDevice)
+		}
+	}
+	return nil
+}

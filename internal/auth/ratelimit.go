@@ -1,0 +1,204 @@
+package auth
+
+import (
+	"container/list"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// LimiterOptions configures NewLoginLimiter.
+type LimiterOptions struct {
+	// AccountFailures is how many failed logins an account may have in Window before
+	// further attempts are refused. Zero means 5.
+	AccountFailures int
+	// IPFailures is the same per client address (IPv6 per /64). Zero means 20.
+	IPFailures int
+	// Window is how far back failures count. Zero means 15 minutes.
+	Window time.Duration
+	// MaxEntries bounds how many accounts and how many addresses are tracked (each);
+	// beyond it the least recently failed entry is forgotten. Zero means 10000.
+	MaxEntries int
+}
+
+// LoginLimiter throttles password guessing per account and per client address. Failures
+// are remembered in a sliding window; memory is bounded by MaxEntries. It is safe for
+// concurrent use. State is per process: with replicas each keeps its own, which still
+// bounds guessing to replicas × limit.
+type LoginLimiter struct {
+	mu       sync.Mutex
+	opts     LimiterOptions
+	accounts *failureTable
+	ips      *failureTable
+}
+
+// NewLoginLimiter returns a limiter with opts' zero fields defaulted.
+func NewLoginLimiter(opts LimiterOptions) *LoginLimiter {
+	if opts.AccountFailures <= 0 {
+		opts.AccountFailures = 5
+	}
+	if opts.IPFailures <= 0 {
+		opts.IPFailures = 20
+	}
+	if opts.Window <= 0 {
+		opts.Window = 15 * time.Minute
+	}
+	if opts.MaxEntries <= 0 {
+		opts.MaxEntries = 10000
+	}
+	return &LoginLimiter{
+		opts:     opts,
+		accounts: newFailureTable(opts.AccountFailures, opts.MaxEntries),
+		ips:      newFailureTable(opts.IPFailures, opts.MaxEntries),
+	}
+}
+
+// Allow reports whether a login attempt for account from ip may be checked at all. When
+// not, retryAfter says when the oldest counted failure leaves the window. Call it before
+// Authenticate, so a refused attempt costs no bcrypt work and reveals nothing even with
+// the right password.
+func (l *LoginLimiter) Allow(account, ip string, now time.Time) (ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ra := l.accounts.blockedFor(accountKey(account), now, l.opts.Window)
+	ri := l.ips.blockedFor(ipKey(ip), now, l.opts.Window)
+	retryAfter = max(ra, ri)
+	return retryAfter == 0, retryAfter
+}
+
+// Failure records a failed login for account from ip.
+func (l *LoginLimiter) Failure(account, ip string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.accounts.add(accountKey(account), now, l.opts.Window)
+	l.ips.add(ipKey(ip), now, l.opts.Window)
+}
+
+// Success records a successful login: the account's failures are forgotten. The
+// address's are kept, so one valid account cannot be used to reset guessing at others.
+func (l *LoginLimiter) Success(account, ip string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.accounts.reset(accountKey(account))
+}
+
+// TooManyAttemptsMessage is the text to show a refused login, e.g. "Too many login
+// attempts. Try again in 4 minutes." It says nothing about whether the account exists.
+func TooManyAttemptsMessage(retryAfter time.Duration) string {
+	switch m := int((retryAfter + time.Minute - 1) / time.Minute); {
+	case m <= 1:
+		return "Too many login attempts. Try again in a minute."
+	default:
+		return fmt.Sprintf("Too many login attempts. Try again in %d minutes.", m)
+	}
+}
+
+// accountKey caps the key length: account names come from the login form, so an attacker
+// chooses their size.
+func accountKey(account string) string {
+	const maxKey = 128
+	if len(account) > maxKey {
+		return account[:maxKey]
+	}
+	return account
+}
+
+// ipKey groups IPv6 clients by /64, the block one subscriber usually gets; otherwise an
+// attacker would have 2^64 "addresses" to rotate through.
+func ipKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return accountKey(ip)
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+// failureTable holds, per key, the times of its recent failures (at most limit of them),
+// in an LRU list so the least recently failed key is evicted when the table is full.
+type failureTable struct {
+	limit, maxEntries int
+	byKey             map[string]*list.Element
+	lru               *list.List // front = most recent failure
+}
+
+type failureEntry struct {
+	key   string
+	times []time.Time // oldest first, len <= limit
+}
+
+func newFailureTable(limit, maxEntries int) *failureTable {
+	return &failureTable{limit: limit, maxEntries: maxEntries, byKey: map[string]*list.Element{}, lru: list.New()}
+}
+
+// blockedFor returns how long key stays blocked, or 0.
+func (t *failureTable) blockedFor(key string, now time.Time, window time.Duration) time.Duration {
+	el, ok := t.byKey[key]
+	if !ok {
+		return 0
+	}
+	e := el.Value.(*failureEntry)
+	e.prune(now, window)
+	if len(e.times) == 0 {
+		t.remove(el)
+		return 0
+	}
+	if len(e.times) < t.limit {
+		return 0
+	}
+	return e.times[0].Add(window).Sub(now)
+}
+
+func (t *failureTable) add(key string, now time.Time, window time.Duration) {
+	el, ok := t.byKey[key]
+	if !ok {
+		t.makeRoom()
+		el = t.lru.PushFront(&failureEntry{key: key})
+		t.byKey[key] = el
+	}
+	t.lru.MoveToFront(el)
+	e := el.Value.(*failureEntry)
+	e.prune(now, window)
+	e.times = append(e.times, now)
+	if len(e.times) > t.limit {
+		// Only the newest limit failures decide when the block ends.
+		e.times = append(e.times[:0], e.times[len(e.times)-t.limit:]...)
+	}
+}
+
+func (t *failureTable) reset(key string) {
+	if el, ok := t.byKey[key]; ok {
+		t.remove(el)
+	}
+}
+
+// makeRoom evicts from the back (least recently failed) until a new key fits; entries
+// whose failures have all expired are the oldest, so they go first.
+func (t *failureTable) makeRoom() {
+	for len(t.byKey) >= t.maxEntries {
+		t.remove(t.lru.Back())
+	}
+}
+
+func (t *failureTable) remove(el *list.Element) {
+	delete(t.byKey, el.Value.(*failureEntry).key)
+	t.lru.Remove(el)
+}
+
+func (t *failureTable) size() int { return len(t.byKey) }
+
+// prune drops failures older than window.
+func (e *failureEntry) prune(now time.Time, window time.Duration) {
+	i := 0
+	for i < len(e.times) && !now.Before(e.times[i].Add(window)) {
+		i++
+	}
+	if i > 0 {
+		e.times = append(e.times[:0], e.times[i:]...)
+	}
+}

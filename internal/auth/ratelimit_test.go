@@ -1,0 +1,161 @@
+package auth
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoginLimiter(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	type step struct {
+		op           string // "fail", "ok" (success), "allow"
+		account, ip  string
+		at           time.Duration // after t0
+		wantAllow    bool
+		wantRetryMax time.Duration // for refused Allow: retry must be in (0, wantRetryMax]
+	}
+	fails := func(n int, account, ip string, at time.Duration) []step {
+		var s []step
+		for range n {
+			s = append(s, step{op: "fail", account: account, ip: ip, at: at})
+		}
+		return s
+	}
+	cat := func(parts ...[]step) []step {
+		var s []step
+		for _, p := range parts {
+			s = append(s, p...)
+		}
+		return s
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"four failures still allowed", cat(fails(4, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "a", ip: "1.1.1.1", at: time.Minute, wantAllow: true}})},
+		{"fifth failure blocks the account from any address", cat(fails(5, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "a", ip: "2.2.2.2", at: time.Minute, wantRetryMax: 14 * time.Minute}})},
+		{"block ends when the window passes", cat(fails(5, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "a", ip: "1.1.1.1", at: 15 * time.Minute, wantAllow: true}})},
+		{"sliding window counts only recent failures", cat(fails(3, "a", "1.1.1.1", 0), fails(2, "a", "1.1.1.1", 10*time.Minute),
+			[]step{
+				{op: "allow", account: "a", ip: "1.1.1.1", at: 14 * time.Minute, wantRetryMax: time.Minute},
+				{op: "allow", account: "a", ip: "1.1.1.1", at: 15 * time.Minute, wantAllow: true},
+			})},
+		{"other accounts unaffected", cat(fails(5, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "b", ip: "2.2.2.2", at: 0, wantAllow: true}})},
+		{"success resets the account", cat(fails(4, "a", "1.1.1.1", 0),
+			[]step{{op: "ok", account: "a", ip: "1.1.1.1"}}, fails(4, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "a", ip: "1.1.1.1", wantAllow: true}})},
+		{"20 failures from one address block it for every account", cat(
+			func() []step {
+				var s []step
+				for i := range 20 {
+					s = append(s, step{op: "fail", account: fmt.Sprint("user", i), ip: "9.9.9.9"})
+				}
+				return s
+			}(),
+			[]step{
+				{op: "allow", account: "fresh", ip: "9.9.9.9", at: time.Second, wantRetryMax: 15 * time.Minute},
+				{op: "allow", account: "fresh", ip: "8.8.8.8", at: time.Second, wantAllow: true},
+			})},
+		{"success does not reset the address", cat(
+			func() []step {
+				var s []step
+				for i := range 20 {
+					s = append(s, step{op: "fail", account: fmt.Sprint("user", i), ip: "9.9.9.9"})
+				}
+				return s
+			}(),
+			[]step{
+				{op: "ok", account: "user0", ip: "9.9.9.9"},
+				{op: "allow", account: "user0", ip: "9.9.9.9", wantRetryMax: 15 * time.Minute},
+			})},
+		{"IPv6 grouped by /64", cat(fails(20, "x", "2001:db8:1:2::1", 0),
+			[]step{
+				{op: "allow", account: "y", ip: "2001:db8:1:2:ffff::9", wantRetryMax: 15 * time.Minute},
+				{op: "allow", account: "y", ip: "2001:db8:1:3::1", wantAllow: true},
+			})},
+		{"IPv4-mapped IPv6 is the IPv4 address", cat(fails(20, "x", "::ffff:10.0.0.1", 0),
+			[]step{{op: "allow", account: "y", ip: "10.0.0.1", wantRetryMax: 15 * time.Minute}})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := NewLoginLimiter(LimiterOptions{})
+			for i, s := range tt.steps {
+				now := t0.Add(s.at)
+				switch s.op {
+				case "fail":
+					l.Failure(s.account, s.ip, now)
+				case "ok":
+					l.Success(s.account, s.ip, now)
+				case "allow":
+					ok, retry := l.Allow(s.account, s.ip, now)
+					if ok != s.wantAllow {
+						t.Fatalf("step %d: Allow(%q, %q) = %v, %v; want allowed=%v", i, s.account, s.ip, ok, retry, s.wantAllow)
+					}
+					if ok && retry != 0 {
+						t.Errorf("step %d: allowed with retryAfter %v, want 0", i, retry)
+					}
+					if !ok && (retry <= 0 || retry > s.wantRetryMax) {
+						t.Errorf("step %d: retryAfter = %v, want in (0, %v]", i, retry, s.wantRetryMax)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestLoginLimiterBoundedMemory(t *testing.T) {
+	t.Parallel()
+	l := NewLoginLimiter(LimiterOptions{MaxEntries: 3})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 100 {
+		l.Failure(fmt.Sprint("acct", i), fmt.Sprintf("10.0.0.%d", i), now)
+	}
+	if a, ip := l.accounts.size(), l.ips.size(); a != 3 || ip != 3 {
+		t.Errorf("tracked accounts, ips = %d, %d; want 3, 3", a, ip)
+	}
+	// A multi-megabyte account name is stored truncated.
+	l.Failure(strings.Repeat("z", 1<<20), "10.0.0.1", now)
+	for k := range l.accounts.byKey {
+		if len(k) > 128 {
+			t.Errorf("account key of %d bytes stored, want <= 128", len(k))
+		}
+	}
+	// The most recently failing account survives eviction.
+	for range 5 {
+		l.Failure("victim", "10.9.9.9", now)
+	}
+	l.Failure("other1", "10.9.9.8", now)
+	l.Failure("other2", "10.9.9.7", now)
+	if ok, _ := l.Allow("victim", "1.2.3.4", now); ok {
+		t.Error("victim allowed after 5 failures and 2 newer entries in a 3-entry table")
+	}
+}
+
+func TestTooManyAttemptsMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   time.Duration
+		want string
+	}{
+		{10 * time.Second, "Try again in a minute."},
+		{time.Minute, "Try again in a minute."},
+		{61 * time.Second, "Try again in 2 minutes."},
+		{14*time.Minute + time.Second, "Try again in 15 minutes."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in.String(), func(t *testing.T) {
+			t.Parallel()
+			if got := TooManyAttemptsMessage(tt.in); !strings.HasSuffix(got, tt.want) || !strings.HasPrefix(got, "Too many login attempts.") {
+				t.Errorf("TooManyAttemptsMessage(%v) = %q, want ...%q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
