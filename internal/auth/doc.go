@@ -1,5 +1,21 @@
 // Package auth decides who may see what: users and roles from config, scs sessions,
 // long-lived device tokens for wall displays, and signed embed tokens for iframes.
 //
+// Wiring, in the server:
+//
+//	users, _ := auth.NewUsers(cfg.Users)                  // bcrypt hashes from `dashboard hash-password`
+//	sm := auth.NewSessionManager(store, auth.SessionOptions{Secure: tlsOrTrustedProxy})
+//	devices, _ := auth.OpenBoltStore(filepath.Join(dataDir, "devices.db"))
+//	rs := &auth.Resolver{Sessions: sm, Users: users, Devices: devices, EmbedKey: key}
+//	limiter := auth.NewLoginLimiter(auth.LimiterOptions{})
+//
+//	pages := sm.LoadAndSave(auth.RequireCSRF(sm)(router)) // every form carries auth.CSRFToken
+//	// handlers: p, err := rs.Resolve(r); p.CanSeeBoard(id); snap.Restrict(p.Scope)
+//	// login: limiter.Allow → users.Authenticate → limiter.Failure/Success → auth.Login
+//	// /ws: not under LoadAndSave (hijacked); rs.Resolve loads the session read-only.
+//
+// Secrets (passwords, device secrets, signing keys) never appear in errors, logs or
+// Principal values; Principal.Key is a hash or an id.
+//
 // Import rule: internal/snapshot at most (for scopes).
 package auth
