@@ -75,7 +75,8 @@ func (l *LivePerson) pollChat(ctx context.Context, b *lpBuild) error {
 			return badResponse("liveperson "+s.method, err)
 		}
 	}
-	// SLA per chat skill: the histogram has no per-skill breakdown.
+	// SLA per chat skill (the histogram has no per-skill breakdown), over the recent
+	// window (Interval minutes), like the other "last 30 minutes" figures.
 	var chatSkills []string
 	for id, s := range b.skills {
 		if s.chat != nil {
@@ -85,7 +86,7 @@ func (l *LivePerson) pollChat(ctx context.Context, b *lpBuild) error {
 	slices.Sort(chatSkills)
 	for _, id := range chatSkills {
 		target := l.slaTarget(id)
-		q := url.Values{"timeframe": {tf}, "skillIds": {id}, "histogram": {histogramParam(int(target / time.Second))}, "v": {"1"}}
+		q := url.Values{"timeframe": {iv}, "skillIds": {id}, "histogram": {histogramParam(int(target / time.Second))}, "v": {"1"}}
 		body, err := l.call(ctx, http.MethodGet, LPServiceDataReporting, l.opsPath("sla"), q, nil, "liveperson sla")
 		if err != nil {
 			return err

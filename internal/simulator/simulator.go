@@ -53,6 +53,12 @@ type Comm100Site struct {
 // endpoints).
 type LPAccount struct {
 	AccountID string
+	// OAuth 1.0 API key the data endpoints accept.
+	ConsumerKey, ConsumerSecret, Token, TokenSecret string
+	// OAuth 2.0 client credentials Sentinel accepts.
+	ClientID, ClientSecret string
+	// TokenTTL is the lifetime of Sentinel tokens. Zero means 1h (vendor example).
+	TokenTTL time.Duration
 }
 
 // DefaultCredentials returns a demo configuration with credentials for both vendors,
@@ -64,7 +70,11 @@ func DefaultCredentials() Config {
 			SiteID: 10000, Email: "demo@example.com", APIKey: "demo-api-key",
 			ClientID: "demo-client", Password: "demo-password",
 		},
-		LivePerson: LPAccount{AccountID: "12345678"},
+		LivePerson: LPAccount{
+			AccountID: "12345678", ConsumerKey: "demo-app-key", ConsumerSecret: "demo-app-secret",
+			Token: "demo-access-token", TokenSecret: "demo-access-token-secret",
+			ClientID: "demo-lp-client", ClientSecret: "demo-lp-client-secret",
+		},
 	}
 }
 

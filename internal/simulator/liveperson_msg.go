@@ -1,0 +1,330 @@
+package simulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// Messaging Operations, Key Messaging Metrics, Agent Metrics and account config.
+
+// lpOverdue is when a waiting messaging conversation counts as overdue here (the real
+// threshold is a per-skill response-time SLA).
+const lpOverdue = time.Hour
+
+func (s *Simulator) handleLPMsgQueueHealth(w http.ResponseWriter, r *http.Request) {
+	if _, _, msg := lpWindow(r, false); msg != "" {
+		writeLP400(w, msg)
+		return
+	}
+	out := map[string]any{}
+	s.View(func(wd *World) {
+		skills := map[string]any{}
+		totalN, totalMax, totalOver := 0, int64(-1), 0
+		for _, sk := range lpSkills(wd, snapshot.Messaging) {
+			n, longest := waitingLongest(wd, sk.ID, snapshot.Messaging)
+			over := 0
+			for _, c := range wd.WaitingIn(sk.ID, string(snapshot.Messaging)) {
+				if wd.Now.Sub(c.Arrived) > lpOverdue {
+					over++
+				}
+			}
+			maxMs := int64(-1)
+			if n > 0 {
+				maxMs = longest.Milliseconds()
+			}
+			skills[sk.ID] = map[string]any{
+				"time": wd.Now.UnixMilli(), "unassignedConversations": n, "actionableConversations": n,
+				"notActionableConversations": 0, "maxWaitTimeForAgentAssignment": maxMs,
+				"overdueConversationsInQueue": over, "overdueConversationsAssigned": 0, "overdueConversationsTotal": over,
+			}
+			totalN += n
+			totalMax = max(totalMax, maxMs)
+			totalOver += over
+		}
+		out["skillsMetrics"] = skills
+		out["metricsTotal"] = map[string]any{"unassignedConversations": totalN, "maxWaitTimeForAgentAssignment": totalMax,
+			"overdueConversationsTotal": totalOver}
+	})
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Simulator) handleLPMsgConversation(w http.ResponseWriter, r *http.Request) {
+	tf, _, msg := lpWindow(r, true)
+	if msg != "" {
+		writeLP400(w, msg)
+		return
+	}
+	metric := func(n int) map[string]any {
+		return map[string]any{"totalResolvedConversations": n, "resolvedConversations_byCCP": n,
+			"resolvedConversations_byConsumer": 0, "resolvedConversations_bySystem": 0}
+	}
+	out := map[string]any{}
+	s.View(func(wd *World) {
+		from := wd.Now.Add(-time.Duration(tf) * time.Minute)
+		perSkill := map[string]any{}
+		for _, sk := range lpSkills(wd, snapshot.Messaging) {
+			st := windowStats(wd, sk.ID, snapshot.Messaging, from)
+			agents := map[string]any{}
+			for id, n := range st.closedBy {
+				agents[id] = metric(n)
+			}
+			perSkill[sk.ID] = map[string]any{"metricsPerAgent": agents, "metricsTotals": metric(st.closed)}
+		}
+		all := windowStats(wd, "", snapshot.Messaging, from)
+		perAgent := map[string]any{}
+		for id, n := range all.closedBy {
+			perAgent[id] = metric(n)
+		}
+		out["skillsMetricsPerAgent"] = map[string]any{"metricsPerSkill": perSkill, "metricsTotals": metric(all.closed)}
+		out["agentsMetrics"] = map[string]any{"metricsPerAgent": perAgent, "metricsTotals": metric(all.closed)}
+	})
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Simulator) handleLPEWT(w http.ResponseWriter, r *http.Request) {
+	var list []map[string]any
+	s.View(func(wd *World) {
+		for _, sk := range lpSkills(wd, snapshot.Messaging) {
+			q := wd.QueueFigures(sk.ID, snapshot.Messaging)
+			ewt := int64(-1) // no data until someone was answered recently
+			if q.Answered30m > 0 {
+				ewt = int64(q.AvgWait30m / time.Second)
+			}
+			id, _ := strconv.ParseInt(sk.ID, 10, 64)
+			list = append(list, map[string]any{"skillId": id, "estimatedWaitTime": ewt, "timestamp": wd.Now.UnixMilli()})
+		}
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"estimatedWaitTimeResponse": list})
+}
+
+// lpKMMRequest is the part of a KMM body the simulator checks.
+type lpKMMRequest struct {
+	Filters *struct {
+		Time *struct {
+			From int64 `json:"from"`
+			To   int64 `json:"to"`
+		} `json:"time"`
+	} `json:"filters"`
+	GroupBy string `json:"groupBy"`
+}
+
+// lpPage validates a KMM/Agent Metrics POST: JSON body, filters.time (≤ 24 h) when
+// needTime, limit ≤ maxLimit, offset+limit ≤ 1000. It returns the window length.
+func lpPage(w http.ResponseWriter, r *http.Request, needTime bool, maxLimit int) (req lpKMMRequest, offset, limit int, window time.Duration, ok bool) {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+		writeLP400(w, "body must be a JSON object")
+		return req, 0, 0, 0, false
+	}
+	q := r.URL.Query()
+	offset, limit = 0, 50
+	var err1, err2 error
+	if v := q.Get("offset"); v != "" {
+		offset, err1 = strconv.Atoi(v)
+	}
+	if v := q.Get("limit"); v != "" {
+		limit, err2 = strconv.Atoi(v)
+	}
+	if err1 != nil || err2 != nil || offset < 0 || limit < 1 || limit > maxLimit || offset+limit > 1000 {
+		writeLP400(w, "invalid offset/limit")
+		return req, 0, 0, 0, false
+	}
+	if needTime {
+		if req.Filters == nil || req.Filters.Time == nil || req.Filters.Time.To <= req.Filters.Time.From ||
+			req.Filters.Time.To-req.Filters.Time.From > 24*3600*1000 {
+			writeLP400(w, "filters.time is required and at most 24 hours")
+			return req, 0, 0, 0, false
+		}
+		window = time.Duration(req.Filters.Time.To-req.Filters.Time.From) * time.Millisecond
+	}
+	return req, offset, limit, window, true
+}
+
+func pageOf[T any](all []T, offset, limit int) []T {
+	if offset >= len(all) {
+		return []T{}
+	}
+	return all[offset:min(offset+limit, len(all))]
+}
+
+func (s *Simulator) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
+	req, offset, limit, window, ok := lpPage(w, r, true, 50)
+	if !ok {
+		return
+	}
+	var groups []map[string]any
+	all := map[string]any{}
+	s.View(func(wd *World) {
+		// The time filter's length is taken back from the simulated now, so a client
+		// on the real clock still asks about the simulated window.
+		from := wd.Now.Add(-window)
+		assignedAll := 0
+		for _, sk := range lpSkills(wd, snapshot.Messaging) {
+			st := windowStats(wd, sk.ID, snapshot.Messaging, from)
+			n, _ := waitingLongest(wd, sk.ID, snapshot.Messaging)
+			assigned := len(wd.Ongoing(sk.ID, string(snapshot.Messaging)))
+			assignedAll += assigned
+			var online, away, back int
+			for _, a := range wd.AgentsOf(VendorLivePerson) {
+				if !a.Serves(sk.ID) {
+					continue
+				}
+				switch a.Status {
+				case StatusOnline:
+					online++
+				case StatusAway:
+					away++
+				case StatusBackSoon:
+					back++
+				}
+			}
+			m := map[string]any{
+				"assignedConversations": assigned, "unassignedConversations": n, "availableSlots": freeSlots(wd, sk.ID),
+				"closedConversations": st.closed, "onlineAgents": online, "awayAgents": away, "backSoonAgents": back,
+				"overdueConversationsTotal": 0,
+			}
+			if st.answered > 0 {
+				m["avgWaitTime"] = float64(st.waitSum.Milliseconds()) / float64(st.answered)
+			}
+			groups = append(groups, map[string]any{"key": sk.ID, "keyDescription": sk.Name, "metrics": m})
+		}
+		all["assignedConversations"] = assignedAll
+	})
+	out := map[string]any{"metadata": map[string]any{"count": 0}, "all": all}
+	if req.GroupBy == "skillId" {
+		out["metadata"] = map[string]any{"count": len(groups)}
+		out["groupBy"] = map[string]any{"groupByField": "skillId", "groups": pageOf(groups, offset, limit)}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// lpStatus is the KMM / Agent Metrics status name.
+func lpStatus(st Status) string {
+	switch st {
+	case StatusOnline:
+		return "ONLINE"
+	case StatusAway:
+		return "AWAY"
+	case StatusBackSoon:
+		return "BACK_SOON"
+	}
+	return "OFFLINE"
+}
+
+func lpAgentSkills(wd *World, a *Agent, numeric bool) []map[string]any {
+	out := []map[string]any{}
+	for _, id := range a.Skills {
+		var v any = id
+		if numeric {
+			v, _ = strconv.ParseInt(id, 10, 64)
+		}
+		name := id
+		if sk := wd.Skill(id); sk != nil {
+			name = sk.Name
+		}
+		out = append(out, map[string]any{"skillId": v, "skillName": name})
+	}
+	return out
+}
+
+// lpReasonID is the agent's status reason id, "NA" when none.
+func lpReasonID(a *Agent) string {
+	if a.Status == StatusAway && a.ReasonID != "" {
+		return a.ReasonID
+	}
+	return "NA"
+}
+
+func (s *Simulator) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
+	_, offset, limit, window, ok := lpPage(w, r, true, 50)
+	if !ok {
+		return
+	}
+	var recs []map[string]any
+	s.View(func(wd *World) {
+		all := windowStats(wd, "", snapshot.Messaging, wd.Now.Add(-window))
+		for i, a := range wd.AgentsOf(VendorLivePerson) {
+			if a.Status == StatusOffline {
+				continue
+			}
+			load := 0.0
+			if a.MaxChats > 0 {
+				load = float64(len(a.Open)) / float64(a.MaxChats)
+			}
+			rec := map[string]any{
+				"agentId": a.ID, "agentGroupId": -1, "agentCurrentStatus": lpStatus(a.Status),
+				"agentCurrentStatusStartTime": a.Since.UnixMilli(),
+				"activeConversations":         len(a.Open), "assignedConversations": len(a.Open),
+				"agentLoad": load, "maxSlots": a.MaxChats, "closedConversations": all.closedBy[a.ID],
+				"agentMetadata": map[string]any{"agentName": a.Name, "agentNickname": a.Name, "agentLoginName": a.Email,
+					"agentGroupName": "Main Group", "configuredMaxSlots": a.MaxChats, "agentSkills": lpAgentSkills(wd, a, true)},
+			}
+			// The docs disagree on the reason field's name; serve both.
+			if i%2 == 0 {
+				rec["agentCurrentStatusReasonId"] = lpReasonID(a)
+			} else {
+				rec["agentCurrentStatusReason"] = lpReasonID(a)
+			}
+			recs = append(recs, rec)
+		}
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"metadata": map[string]any{"count": len(recs)}, "agentViewRecords": pageOf(recs, offset, limit)})
+}
+
+func (s *Simulator) handleLPAgentStatus(w http.ResponseWriter, r *http.Request) {
+	_, offset, limit, _, ok := lpPage(w, r, false, 1000)
+	if !ok {
+		return
+	}
+	var recs []map[string]any
+	s.View(func(wd *World) {
+		for _, a := range wd.AgentsOf(VendorLivePerson) {
+			if a.Status == StatusOffline {
+				continue
+			}
+			rec := map[string]any{
+				"agentId": a.ID, "agentName": a.Name, "agentNickname": a.Name, "agentLoginName": a.Email,
+				"currentStatus": lpStatus(a.Status), "currentStatusStartTimeL": a.Since.UnixMilli(),
+				"currentStatusDuration": wd.Now.Sub(a.Since).Milliseconds(),
+				"load":                  float64(len(a.Open)) / float64(max(a.MaxChats, 1)) * 100, // percent, as in the older docs
+				"configuredMaxSlots":    a.MaxChats, "busySlots": len(a.Open), "openAssignedConversations": len(a.Open),
+				"agentSkills": lpAgentSkills(wd, a, false), "agentGroupId": -1, "agentPresence": "true",
+			}
+			if id := lpReasonID(a); id != "NA" {
+				rec["currentStatusReason"] = id
+			}
+			recs = append(recs, rec)
+		}
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"_metadata": map[string]any{"count": len(recs)},
+		"accountID": s.cfg.LivePerson.AccountID, "agentStatusRecords": pageOf(recs, offset, limit)})
+}
+
+func (s *Simulator) handleLPSkills(w http.ResponseWriter, _ *http.Request) {
+	var out []map[string]any
+	s.View(func(wd *World) {
+		for _, sk := range wd.SkillsOf(VendorLivePerson) {
+			id, _ := strconv.ParseInt(sk.ID, 10, 64)
+			out = append(out, map[string]any{"id": id, "name": sk.Name, "deleted": false})
+		}
+	})
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Simulator) handleLPReasons(w http.ResponseWriter, _ *http.Request) {
+	var out []map[string]any
+	s.View(func(wd *World) {
+		for _, rs := range wd.ReasonsOf(VendorLivePerson) {
+			if rs.System {
+				continue
+			}
+			id, _ := strconv.ParseInt(rs.ID, 10, 64)
+			out = append(out, map[string]any{"id": id, "text": rs.Name, "state": "Away", "enabled": true, "deleted": false})
+		}
+	})
+	w.Header().Set("ac-revision", "1")
+	writeJSON(w, http.StatusOK, out)
+}
