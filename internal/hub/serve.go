@@ -1,0 +1,155 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// ServeOptions describe one WebSocket subscription.
+type ServeOptions struct {
+	// Topic is the board variant to subscribe to, an opaque string.
+	Topic string
+	// Key is an opaque credential key (e.g. a device token's id) so the
+	// server can Kick every socket opened with it. Empty means not kickable.
+	Key string
+	// Accept is passed to websocket.Accept (OriginPatterns etc.). Nil means
+	// the library defaults: same-origin only.
+	Accept *websocket.AcceptOptions
+	// Hello, if set, is called once per socket and its bytes are appended to
+	// the first message (the full state), e.g. a fresh server-clock fragment.
+	Hello func() []byte
+	// Check, if set, is called on every ping tick; when it returns false the
+	// socket is closed with StatusUnauthorized, e.g. after a session expired.
+	Check func() bool
+}
+
+// Serve runs one push-only WebSocket for its whole life: register on the
+// topic (before the upgrade, so nothing published meanwhile is lost), accept,
+// send the full state then every diff, ping on a ticker, and close with the
+// status the hub chose. A data frame from the client closes that socket with
+// 1008 (policy violation); the hub goes on serving the others.
+//
+// Serve returns when the socket is done. It returns an error only when the
+// socket could not be opened: ErrClosed after Close (it has answered 503), or
+// the upgrade failed (Accept has answered). The end of an established socket
+// is its normal life, not an error: it is logged at debug level.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) error {
+	s, err := h.subscribe(opts.Topic, opts.Key, true)
+	if err != nil {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "service restarting", http.StatusServiceUnavailable)
+		return err
+	}
+	defer h.serving.Done()
+	defer h.unsubscribe(s)
+
+	c, err := websocket.Accept(w, r, opts.Accept)
+	if err != nil {
+		return fmt.Errorf("hub: accept: %w", err)
+	}
+	defer c.CloseNow()
+
+	// Push-only: a reader goroutine answers pings and close frames, ends ctx
+	// when the client goes away, and closes the socket on any data frame.
+	ctx, cancel := context.WithCancel(r.Context())
+	readDone := make(chan struct{})
+	go discardReads(ctx, cancel, c, readDone)
+	why := h.pump(ctx, c, s, opts)
+	cancel()
+	<-readDone
+	h.log.Debug("hub: socket closed", "topic", opts.Topic, "why", why)
+	return nil
+}
+
+// discardReads is websocket.Conn.CloseRead without its bug: in coder/websocket
+// v1.8.15 CloseRead's goroutine calls Close on a data frame, and Close waits
+// for that same goroutine to finish, so the socket hangs for the library's 15s
+// wait timeout (the pattern of coder/websocket#429). Here Close runs in a
+// goroutine nobody waits for inside Close.
+func discardReads(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, done chan<- struct{}) {
+	defer close(done)
+	defer cancel()
+	if _, _, err := c.Reader(ctx); err == nil {
+		_ = c.Close(websocket.StatusPolicyViolation, "unexpected data message")
+	}
+}
+
+// pump writes s's queue to c until the subscription or the socket ends, and
+// says why it stopped.
+func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts ServeOptions) string {
+	ticker := time.NewTicker(h.opts.PingInterval)
+	defer ticker.Stop()
+	first := true
+	for {
+		// A pending end wins over a backlog: a kicked or restarting socket
+		// should hear its close status now, not after 32 stale messages.
+		select {
+		case <-s.done:
+			return h.closeWith(c, s.code, s.reason)
+		default:
+		}
+
+		select {
+		case msg := <-s.queue:
+			if first && opts.Hello != nil {
+				msg = appendHello(msg, opts.Hello())
+			}
+			first = false
+			if err := h.write(ctx, c, msg); err != nil {
+				return "write: " + err.Error()
+			}
+			h.sent.Add(1)
+		case <-ticker.C:
+			if opts.Check != nil && !opts.Check() {
+				h.unsubscribe(s)
+				h.kicked.Add(1)
+				return h.closeWith(c, StatusUnauthorized, "unauthorized")
+			}
+			pctx, cancel := context.WithTimeout(ctx, h.opts.WriteTimeout)
+			err := c.Ping(pctx)
+			cancel()
+			if err != nil {
+				return "ping: " + err.Error()
+			}
+		case <-s.done:
+			return h.closeWith(c, s.code, s.reason)
+		case <-ctx.Done():
+			return "client gone: " + context.Cause(ctx).Error()
+		}
+	}
+}
+
+func (h *Hub) write(ctx context.Context, c *websocket.Conn, msg []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.WriteTimeout)
+	defer cancel()
+	return c.Write(ctx, websocket.MessageText, msg)
+}
+
+// closeWith sends the close frame and waits (bounded by the library) for the
+// handshake; a client too stuck to take it is cut off by the library.
+func (h *Hub) closeWith(c *websocket.Conn, code websocket.StatusCode, reason string) string {
+	if code == StatusSlow {
+		h.log.Info("hub: slow subscriber disconnected", "reason", reason)
+	}
+	err := c.Close(code, reason)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Sprintf("closed %d %s: %v", code, reason, err)
+	}
+	return fmt.Sprintf("closed %d %s", code, reason)
+}
+
+// appendHello returns msg followed by hello in a new slice: msg is shared by
+// every subscriber of the topic and must not be written to.
+func appendHello(msg, hello []byte) []byte {
+	if len(hello) == 0 {
+		return msg
+	}
+	out := make([]byte, 0, len(msg)+len(hello))
+	out = append(out, msg...)
+	return append(out, hello...)
+}
