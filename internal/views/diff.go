@@ -1,0 +1,86 @@
+package views
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+)
+
+// Diff returns what must be sent to turn a page showing prev into one showing next:
+// tiles that changed or are new, containers whose structure changed (re-sent whole,
+// their children with them), and removed tiles as Tiles with empty HTML. Order is
+// next's page order, removals last. Diff(Tileset{}, next) is the full set.
+func Diff(prev, next Tileset) []Tile {
+	var out []Tile
+	resent := map[string]bool{} // containers re-sent whole
+	for _, t := range next.tiles {
+		if p, child := next.parent[t.ID]; child {
+			if resent[p] {
+				continue // already inside the re-sent container
+			}
+		}
+		if shape, isContainer := next.shape[t.ID]; isContainer {
+			if prevShape, ok := prev.shape[t.ID]; !ok || prevShape != shape {
+				resent[t.ID] = true
+				out = append(out, t)
+			}
+			continue // same structure: only children that changed go out
+		}
+		if old, ok := prev.Get(t.ID); !ok || !bytes.Equal(old.HTML, t.HTML) {
+			out = append(out, t)
+		}
+	}
+	for _, t := range prev.tiles {
+		if containsID(next, t.ID) {
+			continue
+		}
+		// A child leaves with its container: either the container was re-sent
+		// without it, or the container is removed too.
+		if p, child := prev.parent[t.ID]; child && (resent[p] || !containsID(next, p)) {
+			continue
+		}
+		out = append(out, Tile{ID: t.ID})
+	}
+	return out
+}
+
+func containsID(ts Tileset, id string) bool { _, ok := ts.index[id]; return ok }
+
+// clockID is the element each message replaces to carry the server's clock.
+const clockID = "srv-clock"
+
+// Message builds one WebSocket text message: every tile marked for out-of-band swap
+// by id (removed tiles as delete swaps), then the server-clock element the page uses
+// to correct its clock. The htmx ws extension swaps each top-level element.
+func Message(tiles []Tile, serverNow time.Time) []byte {
+	n := 96
+	for _, t := range tiles {
+		n += len(t.HTML) + 64
+	}
+	b := make([]byte, 0, n)
+	for _, t := range tiles {
+		if len(t.HTML) == 0 {
+			b = append(b, `<div id="`...)
+			b = append(b, t.ID...) // ids are generated from [a-z0-9_-] only
+			b = append(b, `" hx-swap-oob="delete"></div>`...)
+			continue
+		}
+		b = appendOOB(b, t.HTML)
+	}
+	b = append(b, `<div id="`+clockID+`" data-now="`...)
+	b = strconv.AppendInt(b, serverNow.UnixMilli(), 10)
+	b = append(b, `" hidden hx-swap-oob="true"></div>`...)
+	return b
+}
+
+// appendOOB appends html with hx-swap-oob="true" added to its root element's tag.
+func appendOOB(b, html []byte) []byte {
+	// The root tag name ends at the first space or '>' after '<'.
+	i := bytes.IndexAny(html, " >")
+	if len(html) == 0 || html[0] != '<' || i < 0 {
+		return append(b, html...)
+	}
+	b = append(b, html[:i]...)
+	b = append(b, ` hx-swap-oob="true"`...)
+	return append(b, html[i:]...)
+}

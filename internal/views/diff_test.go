@@ -1,0 +1,209 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+func tiles(tb testing.TB, v Variant, s *snapshot.Snapshot) Tileset {
+	tb.Helper()
+	ts, err := RenderTiles(context.Background(), v, s)
+	if err != nil {
+		tb.Fatalf("RenderTiles: %v", err)
+	}
+	return ts
+}
+
+// withChats returns a copy of s whose Comm100 "chats today" is n: a figure that
+// lives on exactly one tile.
+func withChats(s *snapshot.Snapshot, n int64) *snapshot.Snapshot {
+	out := *s
+	out.Accounts = append([]snapshot.Account(nil), s.Accounts...)
+	out.Accounts[0].Today.Chats = snapshot.Some(n)
+	return &out
+}
+
+// withWaiting returns a copy of s where skill i has n contacts waiting on chat.
+func withWaiting(s *snapshot.Snapshot, i int, n int64) *snapshot.Snapshot {
+	out := *s
+	out.Skills = append([]snapshot.Skill(nil), s.Skills...)
+	out.Skills[i].Queues = append([]snapshot.Queue(nil), s.Skills[i].Queues...)
+	out.Skills[i].Queues[0].Waiting = snapshot.Some(n)
+	return &out
+}
+
+func ids(ts []Tile) string {
+	var s []string
+	for _, t := range ts {
+		if len(t.HTML) == 0 {
+			s = append(s, "-"+t.ID)
+		} else {
+			s = append(s, t.ID)
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	base := fixture(t, 11, 70)
+	for _, aud := range []Audience{Wall, Manager} {
+		v := Variant{Board: DefaultBoard(), Audience: aud}
+		prev := tiles(t, v, base)
+		t.Run(string(aud)+"/unchanged", func(t *testing.T) {
+			// A new Version and TakenAt alone must not change a byte.
+			again := *base
+			again.Version++
+			again.TakenAt = again.TakenAt.Add(time.Minute)
+			if got := Diff(prev, tiles(t, v, &again)); len(got) != 0 {
+				t.Errorf("got %d tiles (%s), want none", len(got), ids(got))
+			}
+		})
+		t.Run(string(aud)+"/one figure", func(t *testing.T) {
+			got := Diff(prev, tiles(t, v, withChats(base, 1188)))
+			if ids(got) != "tile-today-comm100-day" {
+				t.Errorf("got %q, want exactly the comm100 'today' group", ids(got))
+			}
+		})
+		t.Run(string(aud)+"/one skill", func(t *testing.T) {
+			got := Diff(prev, tiles(t, v, withWaiting(base, 4, 0)))
+			want := "tile-queue " + SkillTileID(base.Skills[4].Key)
+			if ids(got) != want {
+				t.Errorf("got %q, want %q (the skill and the summary over it)", ids(got), want)
+			}
+		})
+	}
+	v := wall()
+	prev := tiles(t, v, base)
+	t.Run("skill appears", func(t *testing.T) {
+		more := fixture(t, 12, 70)
+		got := Diff(prev, tiles(t, v, more))
+		if !strings.Contains(ids(got), "tile-skills") || strings.Contains(ids(got), "tile-skill-") {
+			t.Errorf("got %q, want the skills grid re-sent whole (no separate skill tiles)", ids(got))
+		}
+	})
+	t.Run("skill disappears", func(t *testing.T) {
+		fewer := *base
+		fewer.Skills = base.Skills[:10]
+		got := Diff(prev, tiles(t, v, &fewer))
+		if !strings.Contains(ids(got), "tile-skills") || strings.Contains(ids(got), "-tile-skill") {
+			t.Errorf("got %q, want the grid re-sent and no separate removal", ids(got))
+		}
+	})
+	t.Run("source fails", func(t *testing.T) {
+		got := ids(Diff(prev, tiles(t, v, failing(base, "comm100"))))
+		// The today tile's own class changes (stale), so it goes whole; its
+		// groups must not go a second time.
+		if !strings.Contains(got, "tile-today ") || strings.Contains(got, "tile-today-") {
+			t.Errorf("got %q, want tile-today re-sent whole", got)
+		}
+		if !strings.Contains(got, "tile-freshness") || !strings.Contains(got, "tile-queue") {
+			t.Errorf("got %q, want freshness and the queue summary", got)
+		}
+	})
+	t.Run("full set", func(t *testing.T) {
+		got := ids(Diff(Tileset{}, prev))
+		if got != ids(prev.Full()) || got != "tile-queue tile-skills tile-agents tile-today tile-freshness" {
+			t.Errorf("got %q, want the five top-level tiles", got)
+		}
+	})
+	t.Run("tile removed", func(t *testing.T) {
+		b := DefaultBoard()
+		b.Tiles = []TileKind{TileQueue, TileSkills, TileAgents}
+		got := Diff(prev, tiles(t, Variant{Board: b, Audience: Wall}, base))
+		if ids(got) != "-tile-today" {
+			t.Errorf("got %q, want only the today tile removed", ids(got))
+		}
+	})
+}
+
+func TestMessage(t *testing.T) {
+	t.Parallel()
+	base := fixture(t, 11, 70)
+	v := wall()
+	prev := tiles(t, v, base)
+	changed := Diff(prev, tiles(t, v, withChats(base, 1188)))
+	msg := Message(changed, fixtureNow)
+	if len(msg) >= 1024 {
+		t.Errorf("one-figure message is %d bytes, want < 1 KB", len(msg))
+	}
+	var page bytes.Buffer
+	if err := RenderPage(context.Background(), &page, v, base, PageOpts{ServerNow: fixtureNow}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("one-figure message %d bytes; full wall page %d bytes", len(msg), page.Len())
+
+	d := doc(t, Message(append(changed, Tile{ID: "tile-gone"}), fixtureNow))
+	top := d.Find("body").Children()
+	if top.Length() != 3 {
+		t.Fatalf("top-level elements: got %d, want tile + removal + clock", top.Length())
+	}
+	top.Each(func(i int, s *goquery.Selection) {
+		if s.AttrOr("id", "") == "" || s.AttrOr("hx-swap-oob", "") == "" {
+			t.Errorf("element %d: id %q hx-swap-oob %q, want both", i, s.AttrOr("id", ""), s.AttrOr("hx-swap-oob", ""))
+		}
+	})
+	if got := top.Eq(1).AttrOr("hx-swap-oob", ""); got != "delete" {
+		t.Errorf("removal: hx-swap-oob %q, want delete", got)
+	}
+	if got := top.Eq(2).AttrOr("data-now", ""); got != "1773153120000" {
+		t.Errorf("clock data-now: got %q, want %d", got, fixtureNow.UnixMilli())
+	}
+}
+
+func BenchmarkRenderBoard(b *testing.B) {
+	for _, c := range []struct {
+		name           string
+		aud            Audience
+		skills, agents int
+	}{
+		{"skills=11,agents=70", Manager, 11, 70},
+		{"skills=50,agents=500", Manager, 50, 500},
+		{"skills=50,agents=500,wall", Wall, 50, 500},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			snap := fixture(b, c.skills, c.agents)
+			v := Variant{Board: DefaultBoard(), Audience: c.aud}
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				ts, err := RenderTiles(context.Background(), v, snap)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = 0
+				for _, t := range ts.Full() {
+					n += len(t.HTML)
+				}
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
+	}
+}
+
+func BenchmarkDiffMessage(b *testing.B) {
+	base := fixture(b, 50, 500)
+	v := wall()
+	prev := tiles(b, v, base)
+	next := tiles(b, v, withChats(base, 1188))
+	var page bytes.Buffer
+	if err := RenderPage(context.Background(), &page, v, base, PageOpts{ServerNow: fixtureNow}); err != nil {
+		b.Fatal(err)
+	}
+	skill := len(Message(Diff(prev, tiles(b, v, withWaiting(base, 4, 0))), fixtureNow))
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(Message(Diff(prev, next), fixtureNow))
+	}
+	b.ReportMetric(float64(n), "bytes-one-change")
+	b.ReportMetric(float64(skill), "bytes-one-skill-change")
+	b.ReportMetric(float64(page.Len()), "bytes-full-page")
+}

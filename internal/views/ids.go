@@ -1,0 +1,38 @@
+package views
+
+import "strings"
+
+// Tile ids. Skill tiles add the escaped skill key to tileSkillPrefix.
+const (
+	idQueue     = "tile-queue"
+	idSkills    = "tile-skills"
+	idAgents    = "tile-agents"
+	idToday     = "tile-today"
+	idFreshness = "tile-freshness"
+
+	tileSkillPrefix = "tile-skill-"
+)
+
+// SkillTileID is the element id of a skill's tile. Keys are vendor data ("comm100:7",
+// names with spaces), so every byte outside [a-z0-9-] is written as _xx (hex): the
+// result is a valid id and CSS identifier, needs no escaping in selectors, and stays
+// unique because '_' itself is escaped.
+func SkillTileID(key string) string { return tileSkillPrefix + escapeID(key) }
+
+// escapeID keeps [a-z0-9-] and writes every other byte as _xx.
+func escapeID(key string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.Grow(len(key) + 8)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('_')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

@@ -1,0 +1,340 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// Tile is one rendered, swappable element: HTML is the tile's root element, whose id
+// is ID. A Tile with empty HTML in a Diff result means "remove the element".
+type Tile struct {
+	ID   string
+	HTML []byte
+}
+
+// Tileset is every swappable element of one variant rendered from one snapshot, in
+// page order. Containers (the skills grid) hold child tiles; the set remembers each
+// container's list of children so Diff can tell a changed figure (send the child)
+// from a changed structure (send the container).
+type Tileset struct {
+	tiles  []Tile
+	index  map[string]int
+	parent map[string]string // child id → container id
+	shape  map[string]string // container id → child ids, in order
+	kinds  map[TileKind]string
+}
+
+// Tiles returns every tile, containers before their children, in page order.
+func (ts Tileset) Tiles() []Tile { return ts.tiles }
+
+// Len is the number of tiles, children included.
+func (ts Tileset) Len() int { return len(ts.tiles) }
+
+// Get returns the tile with id.
+func (ts Tileset) Get(id string) (Tile, bool) {
+	i, ok := ts.index[id]
+	if !ok {
+		return Tile{}, false
+	}
+	return ts.tiles[i], true
+}
+
+// Full returns the top-level tiles (containers carry their children): what a new or
+// reconnecting client needs to be fully current. It equals Diff(Tileset{}, ts).
+func (ts Tileset) Full() []Tile {
+	out := make([]Tile, 0, len(ts.kinds))
+	for _, t := range ts.tiles {
+		if _, child := ts.parent[t.ID]; !child {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (ts *Tileset) add(id string, html []byte, parent string) {
+	if ts.index == nil {
+		ts.index, ts.parent, ts.shape, ts.kinds = map[string]int{}, map[string]string{}, map[string]string{}, map[TileKind]string{}
+	}
+	ts.index[id] = len(ts.tiles)
+	ts.tiles = append(ts.tiles, Tile{ID: id, HTML: html})
+	if parent != "" {
+		ts.parent[id] = parent
+	}
+}
+
+// render renders one component into fresh bytes.
+func render(ctx context.Context, c templ.Component, sizeHint int) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(sizeHint)
+	if err := c.Render(ctx, &b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// tileKinds is what a variant renders: wall and manager always carry freshness
+// (their header shows it, and the page ages data from it); embeds only if listed.
+func tileKinds(v Variant) []TileKind {
+	ks := v.Board.kinds()
+	if v.Audience != Embed && !v.Board.has(TileFreshness) {
+		ks = append(append([]TileKind(nil), ks...), TileFreshness)
+	}
+	return ks
+}
+
+// RenderTiles renders every tile of variant v from snap (nil = no data yet). The
+// output depends only on v and snap, never on the clock, so an unchanged snapshot
+// renders byte-identical tiles. An unknown drill-down skill wraps ErrNotFound.
+func RenderTiles(ctx context.Context, v Variant, snap *snapshot.Snapshot) (Tileset, error) {
+	d, err := newData(v, snap)
+	if err != nil {
+		return Tileset{}, err
+	}
+	return d.renderTiles(ctx)
+}
+
+func (d *data) renderTiles(ctx context.Context) (Tileset, error) {
+	v := d.v
+	var ts Tileset
+	for _, k := range tileKinds(v) {
+		var (
+			html []byte
+			id   string
+			err  error
+		)
+		switch k {
+		case TileQueue:
+			id = idQueue
+			html, err = render(ctx, templates.QueueTile(d.queueTile()), 2048)
+		case TileAgents:
+			id = idAgents
+			html, err = render(ctx, templates.AgentsTile(d.agentsTile()), 4096)
+		case TileToday:
+			id = idToday
+			err = d.renderToday(ctx, &ts)
+		case TileFreshness:
+			id = idFreshness
+			html, err = render(ctx, templates.FreshnessTile(d.freshnessTile()), 512)
+		case TileSkills:
+			id = idSkills
+			err = d.renderSkills(ctx, &ts)
+		default:
+			err = fmt.Errorf("unknown tile kind %q", k)
+		}
+		if err != nil {
+			return Tileset{}, fmt.Errorf("views: render %s tile of board %q: %w", k, v.Board.ID, err)
+		}
+		if html != nil {
+			ts.add(id, html, "")
+		}
+		ts.kinds[k] = id
+	}
+	return ts, nil
+}
+
+// marker stands in for a child in a container's skeleton.
+func marker(id string) []byte { return []byte("<!--" + id + "-->") }
+
+// addContainer adds a container and its children. The skeleton (the container
+// rendered with a marker per child) is its shape: when the skeleton changes (a
+// child added or removed, the container's own class, header or empty text) Diff
+// re-sends the container whole; otherwise only changed children go out.
+func (ts *Tileset) addContainer(id string, full, skeleton []byte, kids []Tile) {
+	ts.add(id, full, "")
+	ts.shape[id] = string(skeleton)
+	for _, k := range kids {
+		ts.add(k.ID, k.HTML, id)
+	}
+}
+
+// renderSkills adds the skills grid (container) and then each skill tile.
+func (d *data) renderSkills(ctx context.Context, ts *Tileset) error {
+	g := templates.SkillsGridProps{ID: idSkills, TestID: "skills", Class: skillsGridClass(d.v.Audience, len(d.skills))}
+	if d.snap == nil {
+		g.Empty = waitingText
+	} else if len(d.skills) == 0 {
+		g.Empty = "No skills in view"
+	}
+	kids := make([]Tile, 0, len(d.skills))
+	marks := make([][]byte, 0, len(d.skills))
+	for _, sk := range d.skills {
+		p := d.skillTile(sk)
+		html, err := render(ctx, templates.SkillTile(p), 1024)
+		if err != nil {
+			return err
+		}
+		kids = append(kids, Tile{ID: p.ID, HTML: html})
+		g.Tiles = append(g.Tiles, html)
+		marks = append(marks, marker(p.ID))
+	}
+	full, err := render(ctx, templates.SkillsGrid(g), 1024*(len(kids)+1))
+	if err != nil {
+		return err
+	}
+	g.Tiles = marks
+	skel, err := render(ctx, templates.SkillsGrid(g), 64*(len(kids)+4))
+	if err != nil {
+		return err
+	}
+	ts.addContainer(idSkills, full, skel, kids)
+	return nil
+}
+
+// renderToday adds the today tile (container) and each account's two groups.
+func (d *data) renderToday(ctx context.Context, ts *Tileset) error {
+	tg := d.todayTile()
+	kids := make([]Tile, 0, len(tg.groups))
+	for _, g := range tg.groups {
+		html, err := render(ctx, templates.TodayGroup(g), 1024)
+		if err != nil {
+			return err
+		}
+		kids = append(kids, Tile{ID: g.ID, HTML: html})
+	}
+	p := tg.tile
+	for i := range p.Accounts {
+		p.Accounts[i].Now, p.Accounts[i].Day = kids[2*i].HTML, kids[2*i+1].HTML
+	}
+	full, err := render(ctx, templates.TodayTile(p), 2048)
+	if err != nil {
+		return err
+	}
+	for i := range p.Accounts {
+		p.Accounts[i].Now, p.Accounts[i].Day = marker(kids[2*i].ID), marker(kids[2*i+1].ID)
+	}
+	skel, err := render(ctx, templates.TodayTile(p), 512)
+	if err != nil {
+		return err
+	}
+	ts.addContainer(idToday, full, skel, kids)
+	return nil
+}
+
+// PageOpts are the per-request parts of a page.
+type PageOpts struct {
+	// WSURL is the live channel (e.g. "/ws?board=lobby&view=wall"); empty = static page.
+	WSURL string
+	// ServerNow is the server clock at render; the page corrects its clock with it.
+	ServerNow time.Time
+	// Nonce is a CSP nonce. Unused today: pages have no inline script or style, so
+	// the strictest policy works without one.
+	Nonce string
+	// User is shown on the manager view.
+	User string
+	// Tile, on an embed page, limits it to one tile: a kind ("queue", "agents",
+	// "today", "freshness", "skills") or a tile id ("tile-skill-…"). Unknown wraps
+	// ErrNotFound.
+	Tile string
+}
+
+// RenderPage writes the full HTML page of variant v. The tiles in it are the same
+// bytes RenderTiles gives, so later diffs apply to exactly what the page holds.
+func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snapshot, p PageOpts) error {
+	d, err := newData(v, snap)
+	if err != nil {
+		return err
+	}
+	ts, err := d.renderTiles(ctx)
+	if err != nil {
+		return err
+	}
+	pp := templates.PageProps{
+		Title:       v.Board.Title + " · ccdash",
+		BoardTitle:  v.Board.Title,
+		Audience:    templates.Audience(v.Audience),
+		WSURL:       p.WSURL,
+		ServerNowMS: msString(p.ServerNow),
+		ClockText:   p.ServerNow.Local().Format("15:04:05"),
+		User:        p.User,
+	}
+	get := func(k TileKind) []byte {
+		t, _ := ts.Get(ts.kinds[k])
+		return t.HTML
+	}
+	var c templ.Component
+	switch v.Audience {
+	case Wall:
+		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
+		pp.MainClass = layoutClass(pp)
+		c = templates.WallPage(pp)
+	case Manager:
+		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
+		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
+		if d.skill != nil {
+			pp.Crumb = []templates.NavLink{{Label: v.Board.Title, Href: "/boards/" + v.Board.ID}}
+			pp.BoardTitle = d.skill.Name
+			pp.Title = d.skill.Name + " · " + pp.Title
+		}
+		pp.MainClass = layoutClass(pp)
+		c = templates.ManagerPage(pp)
+	default:
+		if p.Tile != "" {
+			id, ok := ts.kinds[TileKind(p.Tile)]
+			if !ok {
+				id = p.Tile
+			}
+			t, ok := ts.Get(id)
+			if !ok {
+				return fmt.Errorf("views: embed tile %q of board %q: %w", p.Tile, v.Board.ID, ErrNotFound)
+			}
+			pp.Body = [][]byte{t.HTML}
+			pp.MainClass = "one"
+		} else {
+			for _, t := range ts.Full() {
+				pp.Body = append(pp.Body, t.HTML)
+			}
+		}
+		c = templates.EmbedPage(pp)
+	}
+	if err := c.Render(ctx, w); err != nil {
+		return fmt.Errorf("views: render %s page of board %q: %w", v.Audience, v.Board.ID, err)
+	}
+	return nil
+}
+
+// layoutClass tells the page grid which regions exist, so a board with fewer tiles
+// still fills the screen.
+func layoutClass(p templates.PageProps) string {
+	var c []string
+	if len(p.Queue) == 0 {
+		c = append(c, "no-queue")
+	}
+	if len(p.Skills) == 0 {
+		c = append(c, "no-skills")
+	}
+	if len(p.Agents) == 0 {
+		c = append(c, "no-agents")
+	}
+	if len(p.Today) == 0 {
+		c = append(c, "no-today")
+	}
+	return strings.Join(c, " ")
+}
+
+// RenderNotFound writes a 404 page; msg says what was not found, in plain words.
+func RenderNotFound(ctx context.Context, w io.Writer, msg string) error {
+	return RenderError(ctx, w, 404, msg)
+}
+
+// RenderError writes an error page for status (400 with the reason of a bad query,
+// 404, 500 with a generic message). msg is shown as is: never pass err.Error() of an
+// internal failure.
+func RenderError(ctx context.Context, w io.Writer, status int, msg string) error {
+	heading := map[int]string{400: "Bad request", 401: "Sign in needed", 403: "Not allowed", 404: "Not found", 500: "Something went wrong", 503: "Not ready yet"}[status]
+	if heading == "" {
+		heading = "Error"
+	}
+	if err := templates.ErrorPage(templates.ErrorPageProps{Status: status, Heading: heading, Message: msg}).Render(ctx, w); err != nil {
+		return fmt.Errorf("views: render %d page: %w", status, err)
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+package views
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// todayGroups builds the "right now" and "today" groups of every account; each is
+// a child tile of the today tile.
+type todayGroups struct {
+	tile   templates.TodayTileProps
+	groups []templates.TodayGroupProps // now, day, now, day… in account order
+}
+
+func (d *data) todayTile() todayGroups {
+	p := templates.TodayTileProps{
+		TileMeta: templates.TileMeta{ID: idToday, TestID: "today"},
+		Title:    "Today",
+	}
+	var out todayGroups
+	if d.snap == nil {
+		p.Empty = waitingText
+		out.tile = p
+		return out
+	}
+	srcs := make([]string, 0, len(d.snap.Accounts))
+	for _, a := range d.snap.Accounts {
+		srcs = append(srcs, a.Source)
+		t, n := a.Today, a.RightNow
+		base := idToday + "-" + escapeID(a.Source)
+		out.groups = append(out.groups, templates.TodayGroupProps{
+			ID: base + "-now", Class: "now", Title: "Right now", Stale: d.failing[a.Source],
+			Figures: []templates.Figure{
+				{Label: "In queue", Value: fmtCount(n.QueueLength), Level: higherWorse(n.QueueLength, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
+				{Label: "Ongoing", Value: fmtCount(n.Ongoing)},
+				{Label: "Logged in", Value: fmtCount(n.LoggedInAgents)},
+				{Label: "In chat", Value: fmtCount(n.AgentsInChat)},
+				{Label: "Utilization", Value: fmtPct(n.Utilization)},
+				{Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
+			},
+		}, templates.TodayGroupProps{
+			ID: base + "-day", Class: "day", Title: "Today", Stale: d.failing[a.Source],
+			Figures: []templates.Figure{
+				{Label: "Requests", Value: fmtCount(t.ChatRequests)},
+				{Label: "Chats", Value: fmtCount(t.Chats)},
+				{Label: "Abandoned", Value: fmtCount(t.Abandoned)},
+				{Label: "Missed", Value: fmtCount(t.Missed)},
+				{Label: "Avg wait", Value: fmtDur(t.AvgWait), Level: higherWorse(t.AvgWait, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
+				{Label: "Avg chat", Value: fmtDur(t.AvgChatTime)},
+				{Label: "Accepted", Value: fmtPct(t.AcceptanceRate)},
+				{Label: "Score", Value: fmtScore(t.AvgScore)},
+			},
+		})
+		p.Accounts = append(p.Accounts, templates.AccountBlock{Source: a.Source})
+	}
+	p.TileMeta = d.meta(idToday, "today", srcs)
+	if len(p.Accounts) == 0 {
+		if d.v.Scope.All() {
+			p.Empty = "No account figures from these sources"
+		} else {
+			p.Empty = "Account-wide figures are not shown in a limited view"
+		}
+	}
+	out.tile = p
+	return out
+}
+
+// maxWhy caps the error text shown per source: it is meant to be a short, secret-free
+// summary and the page must not grow with whatever a vendor put in it.
+const maxWhy = 120
+
+func (d *data) freshnessTile() templates.FreshnessTileProps {
+	p := templates.FreshnessTileProps{TileMeta: templates.TileMeta{ID: idFreshness, TestID: "freshness"}}
+	if d.snap == nil {
+		p.Empty = waitingText
+		return p
+	}
+	staleAfter := strconv.FormatInt(d.t.StaleAfter.Milliseconds(), 10)
+	ids := make([]string, 0, len(d.snap.Sources))
+	for _, st := range d.snap.Sources {
+		ids = append(ids, st.ID)
+		r := templates.SourceRow{
+			ID:           st.ID,
+			Kind:         st.Kind,
+			UpdatedMS:    msString(st.LastSuccess),
+			StaleAfterMS: staleAfter,
+			Failing:      st.Failing(),
+		}
+		if r.Failing {
+			if !st.LastSuccess.IsZero() {
+				r.SinceText = st.LastSuccess.Local().Format("15:04")
+				r.SinceMS = r.UpdatedMS
+			}
+			r.Why = "poll failing"
+			if st.LastError != nil && st.LastError.Text != "" {
+				r.Why = truncate(st.LastError.Text, maxWhy)
+			}
+		}
+		p.Sources = append(p.Sources, r)
+	}
+	p.TileMeta = d.meta(idFreshness, "freshness", ids)
+	if len(p.Sources) == 0 {
+		p.Empty = "No sources configured"
+	}
+	return p
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,149 @@
+// ccdash page script. Pages are server-rendered and htmx's ws extension swaps the
+// tiles; this only makes time visible: the clock, time in state and "updated N s ago"
+// tick from data-* timestamps corrected by the server clock, sources age into
+// "stale" without waiting for a message, and a banner shows when the live link is
+// down. Built to run for weeks on a wall: one interval timer, listeners added once,
+// nothing that grows.
+(function () {
+  'use strict';
+
+  var body = document.body;
+  var live = body.hasAttribute('ws-connect');
+  var offset = 0; // server clock minus this clock, ms
+  var connected = false;
+  var downSince = Date.now();
+  var retryTimer = 0;
+  var retries = 0;
+  var RELOAD_KEY = 'ccdash-auth-reload';
+  // The ws extension reconnects by itself only after these close codes.
+  var EXT_RETRIES = [1006, 1011, 1012, 1013];
+
+  function readServerClock() {
+    var el = document.getElementById('srv-clock');
+    var t = el ? Number(el.getAttribute('data-now')) : 0;
+    if (t > 0) offset = t - Date.now();
+  }
+
+  function pad(n) { return n < 10 ? '0' + n : String(n); }
+
+  function duration(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    if (s >= 3600) return Math.floor(s / 3600) + ':' + pad(Math.floor(s / 60) % 60) + ':' + pad(s % 60);
+    return Math.floor(s / 60) + ':' + pad(s % 60);
+  }
+
+  function ago(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    if (s < 90) return 'updated ' + s + ' s ago';
+    var m = Math.round(s / 60);
+    if (m < 90) return 'updated ' + m + ' min ago';
+    return 'updated ' + Math.floor(m / 60) + ' h ' + (m % 60) + ' min ago';
+  }
+
+  function setText(el, text) {
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  function tick() {
+    var now = Date.now() + offset;
+    var d = new Date(now);
+    var i, el, els;
+
+    el = document.getElementById('clock');
+    if (el) setText(el, pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()));
+
+    els = document.querySelectorAll('[data-since]');
+    for (i = 0; i < els.length; i++) {
+      setText(els[i], duration(now - Number(els[i].getAttribute('data-since'))));
+    }
+
+    // Sources: age and staleness by age. stale collects " id " tokens.
+    var stale = ' ';
+    els = document.querySelectorAll('[data-source]');
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      var updated = Number(el.getAttribute('data-updated'));
+      var after = Number(el.getAttribute('data-stale-after'));
+      var old = updated > 0 && after > 0 && now - updated > after;
+      el.classList.toggle('stale-age', old);
+      if (old || el.classList.contains('failing') || !(updated > 0)) stale += el.getAttribute('data-source') + ' ';
+      var age = el.querySelector('.age');
+      if (age && updated > 0) setText(age, ago(now - updated));
+    }
+    els = document.querySelectorAll('[data-sources]');
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      var srcs = el.getAttribute('data-sources').split(' ');
+      var any = false;
+      for (var j = 0; j < srcs.length && !any; j++) any = srcs[j] !== '' && stale.indexOf(' ' + srcs[j] + ' ') >= 0;
+      el.classList.toggle('stale-age', any && !el.classList.contains('stale'));
+    }
+
+    // Server-formatted times (stale since 10:42) shown in this screen's time zone.
+    els = document.querySelectorAll('time[data-ts]');
+    for (i = 0; i < els.length; i++) {
+      var t = new Date(Number(els[i].getAttribute('data-ts')));
+      setText(els[i], pad(t.getHours()) + ':' + pad(t.getMinutes()));
+    }
+
+    // The banner appears after a short grace period so a quick reconnect does not flash.
+    if (live) {
+      var banner = document.getElementById('conn');
+      if (banner) banner.hidden = connected || Date.now() - downSince < 2000;
+    }
+  }
+
+  function bannerText(text) {
+    var banner = document.getElementById('conn');
+    if (banner && banner.lastChild) banner.lastChild.nodeValue = text;
+  }
+
+  function onOpen() {
+    connected = true;
+    retries = 0;
+    bannerText('Reconnecting…');
+    tick();
+  }
+
+  function onDown(evt) {
+    if (connected) downSince = Date.now();
+    connected = false;
+    var code = evt.detail && evt.detail.event ? evt.detail.event.code : 0;
+    if (code === 4001 || code === 4003) {
+      // Unlinked or unauthorized: retrying cannot help. Reload once so the server
+      // can show why; never loop if it keeps refusing.
+      var last = Number(sessionStorage.getItem(RELOAD_KEY) || 0);
+      if (Date.now() - last > 5 * 60 * 1000) {
+        sessionStorage.setItem(RELOAD_KEY, String(Date.now()));
+        location.reload();
+      } else {
+        bannerText('Disconnected — this screen is no longer authorized');
+      }
+      return;
+    }
+    if (evt.type === 'htmx:wsClose' && EXT_RETRIES.indexOf(code) < 0 && !retryTimer) {
+      // A clean close the extension would not retry (1000, 1001, 1008…): a wall
+      // must come back by itself, so retry with capped, jittered backoff.
+      var wrapper = evt.detail.socketWrapper;
+      var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(retries, 5))) * (0.5 + Math.random() / 2);
+      retries++;
+      retryTimer = setTimeout(function () {
+        retryTimer = 0;
+        if (!connected && wrapper && wrapper.reconnect) wrapper.reconnect();
+      }, delay);
+    }
+    tick();
+  }
+
+  body.addEventListener('htmx:wsOpen', onOpen);
+  body.addEventListener('htmx:wsClose', onDown);
+  body.addEventListener('htmx:wsError', onDown);
+  body.addEventListener('htmx:wsAfterMessage', function () {
+    readServerClock();
+    tick();
+  });
+
+  readServerClock();
+  tick();
+  setInterval(tick, 1000);
+})();

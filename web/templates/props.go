@@ -1,0 +1,216 @@
+package templates
+
+// Level is how a figure compares with its thresholds. The template shows it by
+// colour AND by a glyph and a word, so it reads without colour vision.
+type Level string
+
+// Levels. LevelNone is for figures without thresholds and for unknown values.
+const (
+	LevelNone Level = ""
+	LevelOK   Level = "ok"
+	LevelWarn Level = "warn"
+	LevelCrit Level = "crit"
+)
+
+// Figure is one labelled number on a tile, already formatted ("—" when unknown).
+type Figure struct {
+	Label string
+	Value string
+	Level Level
+	// Note is a small qualifier under the label ("≤ 30s", "30 min"); optional.
+	Note string
+}
+
+// TileMeta is what every tile's root element carries.
+type TileMeta struct {
+	// ID is the element id, the out-of-band swap target; already a valid id.
+	ID     string
+	TestID string
+	// Stale marks a tile whose data comes from a failing source: the last good
+	// figures stay, with a visible STALE badge.
+	Stale bool
+	// Sources lists the ids of the sources the tile's data comes from, space
+	// separated; the page marks the tile stale when one of them ages out.
+	Sources string
+}
+
+// QueueTileProps is the queue health summary over a board's skills.
+type QueueTileProps struct {
+	TileMeta
+	Title   string
+	Figures []Figure
+	// Empty, when set, replaces the figures (no data yet, no skills in view).
+	Empty string
+}
+
+// ChannelFigures is one channel's figures on a skill tile.
+type ChannelFigures struct {
+	// Label names the channel when the skill serves more than one; empty otherwise.
+	Label string
+	// Main is the headline figure (contacts waiting); Figures are the rest.
+	Main    Figure
+	Figures []Figure
+}
+
+// AgentCounts are a skill's agents by state.
+type AgentCounts struct {
+	Available, Busy, Away, BackSoon int
+}
+
+// SkillTileProps is one skill's tile.
+type SkillTileProps struct {
+	TileMeta
+	Name string
+	// Source is the source id the skill comes from, shown small.
+	Source string
+	// Href links to the skill's drill-down (manager view only); empty for no link.
+	Href     string
+	Channels []ChannelFigures
+	Agents   AgentCounts
+}
+
+// SkillsGridProps is the swappable container of skill tiles. It is re-sent whole
+// when the set of skills changes, so the page structure follows the snapshot.
+type SkillsGridProps struct {
+	ID, TestID string
+	// Class sizes the grid (column count for the wall).
+	Class string
+	// Tiles holds the rendered skill tiles, in order.
+	Tiles [][]byte
+	Empty string
+}
+
+// StateCount is one entry of the agent state summary.
+type StateCount struct {
+	State string // state key, used as a CSS hook: available, busy, backsoon, away, offline
+	Label string
+	N     int
+}
+
+// AgentRow is one agent in the agent list.
+type AgentRow struct {
+	Name       string
+	State      string // state key (CSS hook)
+	StateLabel string
+	Reason     string
+	// SinceMS is when the agent entered the state (Unix ms) as a decimal string;
+	// empty when unknown. The page ticks the time in state from it.
+	SinceMS string
+	// Load is "open / max" ("—" when unknown); LoadClass sizes its bar (ld-0..ld-10).
+	Load      string
+	LoadClass string
+	Today     string
+}
+
+// SortLink is one sort option of the manager's agent list.
+type SortLink struct {
+	Label, Href string
+	Active      bool
+}
+
+// AgentsTileProps is the agent status tile: counts by state and a list.
+type AgentsTileProps struct {
+	TileMeta
+	Title  string
+	Counts []StateCount
+	Rows   []AgentRow
+	// More is how many agents were left off the capped (wall) list.
+	More  int
+	Sorts []SortLink
+	// Scroll lets a long list scroll (manager); the wall caps instead.
+	Scroll bool
+	Empty  string
+}
+
+// TodayGroupProps is one group of account figures ("Right now" or "Today" of one
+// source). Each group is its own swap target: a new "chats today" figure sends one
+// small group, not the whole tile.
+type TodayGroupProps struct {
+	ID    string
+	Class string // "now" or "day"
+	Title string
+	// Stale marks figures from a failing source.
+	Stale   bool
+	Figures []Figure
+}
+
+// AccountBlock is one source's account-level figures: its rendered groups.
+type AccountBlock struct {
+	Source   string
+	Now, Day []byte
+}
+
+// TodayTileProps is the "today and right now" tile.
+type TodayTileProps struct {
+	TileMeta
+	Title    string
+	Accounts []AccountBlock
+	Empty    string
+}
+
+// SourceRow is one source's freshness.
+type SourceRow struct {
+	ID, Kind string
+	// UpdatedMS is the last success (Unix ms, decimal string; empty if never); the
+	// page ticks "updated N s ago" from it and marks the source stale once its age
+	// exceeds StaleAfterMS.
+	UpdatedMS    string
+	StaleAfterMS string
+	Failing      bool
+	// SinceText is when the source's data was last good ("10:42", server time) and
+	// SinceMS the same instant for the page to show in its own time zone; both are
+	// empty when the source never delivered.
+	SinceText, SinceMS string
+	// Why is the source's short, secret-free last error ("503 from realTime/Queue"),
+	// shown only while failing.
+	Why string
+}
+
+// FreshnessTileProps shows every source's freshness.
+type FreshnessTileProps struct {
+	TileMeta
+	Sources []SourceRow
+	Empty   string
+}
+
+// Audience names the page flavour, used as a CSS hook on <body>.
+type Audience string
+
+// NavLink is a link in the manager header.
+type NavLink struct {
+	Label, Href string
+	Active      bool
+}
+
+// PageProps is a whole page. Tile fields hold already-rendered tiles (nil = absent)
+// so the page carries exactly the bytes later diffs compare against.
+type PageProps struct {
+	Title      string
+	BoardTitle string
+	Audience   Audience
+	// WSURL is the live channel; empty renders a static page.
+	WSURL string
+	// ServerNowMS is the server clock at render (Unix ms) and ClockText the same
+	// time formatted; the page corrects its clock from it.
+	ServerNowMS string
+	ClockText   string
+	User        string
+	Nav         []NavLink
+	// Crumb is the drill-down trail on the manager view (empty at the top level).
+	Crumb     []NavLink
+	MainClass string
+	Freshness []byte
+	Queue     []byte
+	Skills    []byte
+	Agents    []byte
+	Today     []byte
+	// Body holds extra tiles for an embed page (in order).
+	Body [][]byte
+}
+
+// ErrorPageProps is a 404/400/500 page.
+type ErrorPageProps struct {
+	Status  int
+	Heading string
+	Message string
+}
