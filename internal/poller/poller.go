@@ -1,0 +1,209 @@
+package poller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// Poller runs one scheduler per source and publishes a new snapshot after every
+// poll, good or bad: the latest good Part of each source plus every source's status.
+// A failing source's figures stay (marked stale by its status) while the others move
+// on.
+type Poller struct {
+	store   *snapshot.Store
+	log     *slog.Logger
+	metrics *Metrics
+	runs    []*sourceRun
+	now     func() time.Time
+	started atomic.Bool
+
+	// mu guards parts and statuses, and serializes Merge+Publish so versions
+	// increase in publish order.
+	mu       sync.Mutex
+	parts    map[string]snapshot.Part
+	statuses map[string]*snapshot.SourceStatus
+}
+
+// sourceRun is one source's scheduling state (owned by its goroutine, except the
+// counters read under Poller.mu).
+type sourceRun struct {
+	cfg      SourceConfig
+	sched    schedule
+	requests int64 // Client counters at the last record, for metric deltas
+	limited  int64
+}
+
+// New returns a Poller for sources that publishes to store. log nil means no logs;
+// m nil means no metrics.
+func New(store *snapshot.Store, sources []SourceConfig, log *slog.Logger, m *Metrics) *Poller {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	p := &Poller{store: store, log: log, metrics: m, now: time.Now,
+		parts: map[string]snapshot.Part{}, statuses: map[string]*snapshot.SourceStatus{}}
+	for _, sc := range sources {
+		sc = sc.withDefaults()
+		seed := uint64(0)
+		if sc.Source != nil {
+			h := fnv.New64a()
+			h.Write([]byte(sc.Source.ID()))
+			seed = h.Sum64()
+		}
+		p.runs = append(p.runs, &sourceRun{cfg: sc, sched: newSchedule(sc, seed)})
+	}
+	return p
+}
+
+// Run polls every source until ctx is done, then returns nil. It returns an error
+// at once if the configuration is invalid (no store, a nil source, duplicate ids)
+// or Run was already called.
+func (p *Poller) Run(ctx context.Context) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	if !p.started.CompareAndSwap(false, true) {
+		return errors.New("poller: Run called twice")
+	}
+	now := p.now()
+	p.mu.Lock()
+	for _, r := range p.runs {
+		p.statuses[r.cfg.Source.ID()] = &snapshot.SourceStatus{ID: r.cfg.Source.ID(), Kind: r.cfg.Source.Kind(), NextPoll: now}
+	}
+	// Publish at once so pages show every source as "waiting for first poll"
+	// instead of nothing.
+	p.publishLocked(now)
+	p.mu.Unlock()
+
+	var wg sync.WaitGroup
+	for _, r := range p.runs {
+		wg.Go(func() { p.loop(ctx, r) })
+	}
+	wg.Wait()
+	return nil
+}
+
+func (p *Poller) validate() error {
+	if p.store == nil {
+		return errors.New("poller: nil store")
+	}
+	seen := map[string]bool{}
+	for i, r := range p.runs {
+		if r.cfg.Source == nil {
+			return fmt.Errorf("poller: source %d is nil", i)
+		}
+		id := r.cfg.Source.ID()
+		if id == "" || seen[id] {
+			return fmt.Errorf("poller: source id %q is empty or used twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// loop polls one source until ctx is done.
+func (p *Poller) loop(ctx context.Context, r *sourceRun) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		start := time.Now()
+		pctx, cancel := context.WithTimeout(ctx, r.cfg.PollTimeout)
+		part, err := r.cfg.Source.Poll(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			return // shutting down: the poll was cut short by us, not the vendor
+		}
+		timer.Reset(p.record(r, part, err, time.Since(start)))
+	}
+}
+
+// record stores the outcome of one poll, publishes a new snapshot and returns how
+// long to wait before the next poll.
+func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.Duration) time.Duration {
+	id := r.cfg.Source.ID()
+	now := p.now()
+	p.mu.Lock()
+	st := p.statuses[id]
+	prevFailures := st.ConsecutiveFailures
+	st.LastAttempt = now
+	var pe *Error
+	if err == nil {
+		part.Source = id
+		p.parts[id] = part
+		st.LastSuccess = now
+		st.ConsecutiveFailures = 0
+	} else {
+		pe = classify(err)
+		st.ConsecutiveFailures++
+		st.LastError = &snapshot.SourceError{Kind: pe.Kind, Text: pe.Summary(), At: now}
+	}
+	delay := r.sched.next(pe, st.ConsecutiveFailures)
+	st.NextPoll = now.Add(delay)
+	var newReq, newLimited int64
+	if c := r.cfg.Client; c != nil {
+		req, lim := c.Requests(), c.RateLimited()
+		newReq, newLimited = req-r.requests, lim-r.limited
+		r.requests, r.limited = req, lim
+		st.Requests, st.RateLimited = req, lim
+	}
+	failures, lastSuccess := st.ConsecutiveFailures, st.LastSuccess
+	p.publishLocked(now)
+	p.mu.Unlock()
+
+	outcome := "ok"
+	if pe != nil {
+		outcome = string(pe.Kind)
+	}
+	p.metrics.poll(id, outcome, took, failures, lastSuccess)
+	p.metrics.vendor(id, newReq, newLimited)
+
+	switch {
+	case pe != nil:
+		// Summary and Op only: never the error chain, which could quote a body.
+		p.log.Warn("poll failed", "source", id, "kind", pe.Kind, "op", pe.Op, "status", pe.Status,
+			"error", pe.Summary(), "failures", failures, "retry_in", delay.Round(time.Millisecond))
+	case prevFailures > 0:
+		p.log.Info("poll recovered", "source", id, "after_failures", prevFailures)
+	}
+	return delay
+}
+
+// publishLocked merges and publishes; p.mu must be held.
+func (p *Poller) publishLocked(now time.Time) {
+	parts := make([]snapshot.Part, 0, len(p.parts))
+	for _, pt := range p.parts {
+		parts = append(parts, pt)
+	}
+	statuses := make([]snapshot.SourceStatus, 0, len(p.statuses))
+	for _, st := range p.statuses {
+		statuses = append(statuses, *st)
+	}
+	snap := snapshot.Merge(p.store.Load(), parts, statuses, now)
+	p.store.Publish(snap)
+	p.metrics.published(snap.Version)
+}
+
+// classify makes any poll error an *Error. A source that returns the context's
+// error (or wraps it) timed out, whatever it says.
+func classify(err error) *Error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: snapshot.ErrTimeout, Op: "poll", Err: err}
+	}
+	return AsError(err)
+}
