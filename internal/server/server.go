@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -10,7 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // Options configures a Server. main builds it from the config file.
@@ -26,6 +29,10 @@ type Options struct {
 	StaleAfter time.Duration
 	// Now is the clock. Nil means time.Now (tests pass a fixed clock).
 	Now func() time.Time
+	// Boards are the dashboards served. Empty means views.DefaultBoard().
+	Boards []views.Board
+	// Hub tunes the WebSocket hub (queue size, ping interval). Zero means defaults.
+	Hub hub.Options
 }
 
 // Server is the HTTP edge of ccdash.
@@ -34,6 +41,11 @@ type Server struct {
 	log  *slog.Logger
 	now  func() time.Time
 	reg  *prometheus.Registry
+
+	boards     map[string]views.Board
+	boardOrder []string
+	hub        *hub.Hub
+	live       *live
 }
 
 // New returns a Server; call Handler to serve it.
@@ -51,8 +63,24 @@ func New(opts Options) *Server {
 	if s.opts.StaleAfter == 0 {
 		s.opts.StaleAfter = 45 * time.Second
 	}
+	if len(opts.Boards) == 0 {
+		opts.Boards = []views.Board{views.DefaultBoard()}
+	}
+	s.boards = map[string]views.Board{}
+	for _, b := range opts.Boards {
+		s.boards[b.ID] = b
+		s.boardOrder = append(s.boardOrder, b.ID)
+	}
+	if opts.Hub.Logger == nil {
+		opts.Hub.Logger = s.log
+	}
+	s.hub = hub.New(opts.Hub)
+	s.live = newLive(opts.Store, s.hub, s.log, s.now)
 	return s
 }
+
+// Run keeps the live pages current until ctx is done.
+func (s *Server) Run(ctx context.Context) { s.live.run(ctx) }
 
 // Handler returns the route table: every route of ccdash in one place.
 func (s *Server) Handler() http.Handler {
@@ -63,6 +91,16 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.handleReadyz)
 	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	r.Get("/api/v1/snapshot", s.handleSnapshot)
+	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
+
+	r.Get("/", s.handleIndex)
+	r.Get("/wall/{board}", s.handlePage(views.Wall))
+	r.Get("/boards/{board}", s.handlePage(views.Manager))
+	r.Get("/embed/{board}", s.handlePage(views.Embed))
+	r.Get("/embed/{board}/tiles/{tile}", s.handlePage(views.Embed))
+	// The live channel must not sit behind middleware that buffers or times out
+	// responses: it is a hijacked, long-lived connection.
+	r.Get("/ws", s.handleWS)
 	r.NotFound(s.handleNotFound)
 	return r
 }
@@ -70,4 +108,4 @@ func (s *Server) Handler() http.Handler {
 // Close ends every live connection (WebSockets are closed with 1012 so pages
 // reconnect to the next instance by themselves). Call it before http.Server.Shutdown,
 // which does not touch hijacked connections.
-func (s *Server) Close() {}
+func (s *Server) Close() { s.hub.Close() }

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ccdash/ccdash/internal/poller"
+	"github.com/ccdash/ccdash/internal/server"
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// options are the command-line flags of `dashboard` (serve).
+type options struct {
+	config   string
+	addr     string
+	simSpeed float64
+	simSeed  int64
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("dashboard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.config, "config", "", "YAML config file; without it the demo runs on the built-in simulator")
+	fs.StringVar(&o.addr, "addr", "", "listen address (overrides the config's listen; default 127.0.0.1:8080)")
+	fs.Float64Var(&o.simSpeed, "sim-speed", 1, "demo only: simulated seconds per real second")
+	fs.Int64Var(&o.simSeed, "sim-seed", 1, "demo only: simulator seed (same seed, same contact center)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q (subcommands: hash-password, token)", fs.Arg(0))
+	}
+	if o.simSpeed <= 0 || o.simSpeed > 3600 {
+		return o, fmt.Errorf("--sim-speed: must be between 0 and 3600 (got %v)", o.simSpeed)
+	}
+	return o, nil
+}
+
+// serve runs the server until ctx is done. ready, if set, is called with the bound
+// address once the server accepts connections (tests listen on :0).
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(addr string)) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := &Config{}
+	if o.config != "" {
+		if cfg, err = LoadConfig(o.config, getenv); err != nil {
+			return err
+		}
+	} else if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if o.addr != "" {
+		cfg.Listen = o.addr
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := poller.NewMetrics(reg)
+	store := snapshot.NewStore()
+
+	var sources []poller.SourceConfig
+	if len(cfg.Sources) == 0 {
+		demo, err := startDemo(ctx, o, log)
+		if err != nil {
+			return err
+		}
+		sources = demo.sources
+		fmt.Fprintf(stdout, "demo: simulated contact center at %s (speed x%v, seed %d)\n", demo.url, o.simSpeed, o.simSeed)
+	} else if sources, err = buildSources(cfg.Sources); err != nil {
+		return err
+	}
+
+	boards, err := buildBoards(cfg.Boards)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards})
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	defer stopPolling()
+	polled := make(chan error, 1)
+	go func() { polled <- poller.New(store, sources, log, metrics).Run(pollCtx) }()
+	go srv.Run(pollCtx)
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+
+	base := "http://" + ln.Addr().String()
+	log.Info("listening", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "ccdash is up: %s/  (snapshot JSON: %s/api/v1/snapshot)\n", base, base)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Close() // WebSockets are hijacked: Shutdown does not close them, the server does (1012)
+	err = httpSrv.Shutdown(shutdownCtx)
+	stopPolling()
+	if perr := <-polled; perr != nil && !errors.Is(perr, context.Canceled) {
+		log.Warn("poller stopped", "err", perr)
+	}
+	return err
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	switch strings.ToLower(level) {
+	case "debug":
+		l = slog.LevelDebug
+	case "warn":
+		l = slog.LevelWarn
+	case "error":
+		l = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
