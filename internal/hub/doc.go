@@ -3,5 +3,11 @@
 // each subscriber has a bounded queue, enqueue is non-blocking, and a subscriber
 // whose queue is full is disconnected so it can reconnect and resync.
 //
+// A topic keeps its latest full state; a new subscriber gets it as its first
+// message under the topic lock, then every diff published after it, in order.
+// The state is kept when the last subscriber leaves (see DropTopic for why and
+// for how the live loop forgets topics). Serve is the WebSocket lifecycle over
+// that in-memory core; Close ends every socket with 1012 so pages reconnect.
+//
 // Import rule: no internal package. It moves []byte and knows nothing of their meaning.
 package hub
