@@ -6,6 +6,7 @@
 // on every request. The Poller merges the latest good Part of every source with every
 // source's status and publishes the result to a snapshot.Store.
 //
-// Import rule: internal/snapshot only (plus the standard library and x/oauth2).
+// Import rule: internal/snapshot only (plus the standard library, x/oauth2 and the
+// Prometheus client for its metrics).
 // Vendor HTTP is treated as hostile: every failure becomes an *Error with a Kind.
 package poller
