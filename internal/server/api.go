@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/ccdash/ccdash/internal/auth"
 )
 
 // handleHealthz says the process is alive; it never depends on vendors.
@@ -56,8 +58,21 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, code, body)
 }
 
-// handleSnapshot serves the normalized snapshot as JSON for integrations.
+// handleSnapshot serves the normalized snapshot as JSON to signed-in users, limited
+// to their scope like their pages (a manager limited to some skills gets only those).
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	p, err := s.auth.resolver.Resolve(r)
+	switch {
+	case err != nil:
+		writeError(w, http.StatusUnauthorized, "the credential in this request is not valid")
+		return
+	case p.Kind == auth.KindPublic:
+		writeError(w, http.StatusUnauthorized, "sign in first: the snapshot API needs a user session")
+		return
+	case !p.IsUser():
+		writeError(w, http.StatusForbidden, "device and embed links do not give access to the snapshot API")
+		return
+	}
 	snap := s.opts.Store.Load()
 	if snap == nil {
 		writeError(w, http.StatusServiceUnavailable, "no snapshot yet: the first poll has not finished")
@@ -65,7 +80,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Last-Modified", snap.TakenAt.UTC().Format(http.TimeFormat))
-	writeJSON(w, http.StatusOK, snap)
+	writeJSON(w, http.StatusOK, snap.Restrict(p.Scope))
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {

@@ -76,8 +76,12 @@ func TestSnapshotJSON(t *testing.T) {
 	snap := &snapshot.Snapshot{Version: 7, TakenAt: testNow,
 		Skills: []snapshot.Skill{{Key: "comm100:a", Name: "Sales", Queues: []snapshot.Queue{{
 			Channel: snapshot.Chat, Waiting: snapshot.Some[int64](4), LongestWait: snapshot.Some(95 * time.Second)}}}}}
-	ts := newAPIServer(t, snap)
-	code, body := get(t, ts.URL+"/api/v1/snapshot")
+	e := newAuthEnv(t, nil)
+	e.store.Publish(snap)
+	c := e.client(t)
+	e.login(t, c, "admin", adminPW)
+	r := do(t, c, "GET", e.ts.URL+"/api/v1/snapshot", nil)
+	code, body := r.code, r.body
 	if code != 200 {
 		t.Fatalf("got %d", code)
 	}

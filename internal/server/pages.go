@@ -5,8 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
+	"github.com/coder/websocket"
 	"github.com/go-chi/chi/v5"
+
+	"github.com/ccdash/ccdash/internal/auth"
 
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -19,14 +24,9 @@ type pageRequest struct {
 	tile    string // embed of one tile
 }
 
-// parsePage resolves the board and query of a page or /ws request. It writes the
+// parsePage validates the query of a page or /ws request for board b. It writes the
 // error page itself and returns false when the request is bad.
-func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, boardID string, aud views.Audience, scope snapshot.Scope) (pageRequest, bool) {
-	b, ok := s.boards[boardID]
-	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "There is no board called “"+boardID+"”.")
-		return pageRequest{}, false
-	}
+func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, b views.Board, aud views.Audience, scope snapshot.Scope, tile string) (pageRequest, bool) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The address has a malformed query string.")
@@ -37,33 +37,100 @@ func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, boardID strin
 		s.renderError(w, r, http.StatusBadRequest, err.Error())
 		return pageRequest{}, false
 	}
-	return pageRequest{variant: views.Variant{Board: b, Audience: aud, Scope: scope, Skill: skill, Sort: sort}}, true
+	if tile != "" {
+		b = s.tileBoard(b, tile)
+	}
+	return pageRequest{variant: views.Variant{Board: b, Audience: aud, Scope: scope, Skill: skill, Sort: sort}, tile: tile}, true
+}
+
+// tileBoard narrows b to the one tile an embed shows, under a board id no config can
+// use ("~" is not allowed in ids), so a tile embed's WebSocket topic carries that
+// tile only and a tile embed token never receives the rest of the board.
+func (s *Server) tileBoard(b views.Board, tile string) views.Board {
+	nb := b
+	nb.ID = b.ID + "~" + tile
+	if slices.Contains(views.AllTiles, views.TileKind(tile)) {
+		nb.Tiles = []views.TileKind{views.TileKind(tile)}
+		return nb
+	}
+	nb.Tiles = []views.TileKind{views.TileSkills}
+	// A skill tile id: find its skill so only that skill is rendered. An id that
+	// matches no skill renders none, and the page then answers 404.
+	nb.Skills = []string{"\x00no such tile"}
+	if snap := s.opts.Store.Load(); snap != nil {
+		for _, sk := range snap.Skills {
+			if views.SkillTileID(sk.Key) == tile && boardWants(b, sk) {
+				nb.Skills = []string{sk.Key}
+				break
+			}
+		}
+	}
+	return nb
+}
+
+// boardWants mirrors the board's skill filter (key or name, case-insensitive).
+func boardWants(b views.Board, sk snapshot.Skill) bool {
+	if len(b.Skills) == 0 {
+		return true
+	}
+	for _, k := range b.Skills {
+		if k == sk.Key || strings.EqualFold(k, sk.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // handlePage serves /wall/{board}, /boards/{board} and /embed/{board}[/tiles/{tile}].
 func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		pr, ok := s.parsePage(w, r, chi.URLParam(r, "board"), aud, snapshot.Scope{})
+		p, err := s.auth.resolver.Resolve(r)
+		if err != nil {
+			s.denyCredential(w, r, err)
+			return
+		}
+		id, tile := chi.URLParam(r, "board"), chi.URLParam(r, "tile")
+		b, ok := s.boards[id]
+		if !ok {
+			s.renderError(w, r, http.StatusNotFound, "There is no board called “"+id+"”.")
+			return
+		}
+		if a := authorize(p, b, aud, tile); a != accessOK {
+			s.deny(w, r, a, aud)
+			return
+		}
+		pr, ok := s.parsePage(w, r, b, aud, scopeFor(p, b), tile)
 		if !ok {
 			return
 		}
-		pr.tile = chi.URLParam(r, "tile")
 		if _, err := s.live.ensure(r.Context(), pr.variant); err != nil {
 			s.renderViewError(w, r, err)
 			return
 		}
-		ws := url.Values{"board": {pr.variant.Board.ID}, "view": {string(aud)}}
+		ws := url.Values{"board": {b.ID}, "view": {string(aud)}}
 		if pr.variant.Skill != "" {
 			ws.Set("skill", pr.variant.Skill)
 		}
 		if pr.variant.Sort != "" {
 			ws.Set("sort", pr.variant.Sort)
 		}
+		if tile != "" {
+			ws.Set("tile", tile)
+		}
+		// Devices and embeds have no cookie: their socket carries the credential the
+		// page was opened with, the same way (users' sockets use the session cookie).
+		switch p.Kind {
+		case auth.KindDevice:
+			ws.Set(auth.DeviceParam, r.URL.Query().Get(auth.DeviceParam))
+		case auth.KindEmbed:
+			ws.Set(auth.EmbedParam, r.URL.Query().Get(auth.EmbedParam))
+		}
+		opts := views.PageOpts{WSURL: "/ws?" + ws.Encode(), ServerNow: s.now(), Tile: pr.tile}
+		if p.IsUser() {
+			opts.User = p.Name
+		}
 		var buf bytes.Buffer
-		err := views.RenderPage(r.Context(), &buf, pr.variant, s.opts.Store.Load(), views.PageOpts{
-			WSURL: "/ws?" + ws.Encode(), ServerNow: s.now(), Tile: pr.tile,
-		})
-		if err != nil {
+		if err := views.RenderPage(r.Context(), &buf, pr.variant, s.opts.Store.Load(), opts); err != nil {
 			s.renderViewError(w, r, err)
 			return
 		}
@@ -73,21 +140,53 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 	}
 }
 
-// handleWS is the live channel of one page: /ws?board=&view=&skill=&sort=.
+// handleWS is the live channel of one page: /ws?board=&view=&skill=&sort=&tile=, plus
+// device= or token= for displays and embeds. It authorizes exactly like the page,
+// accepts only this server's origin and the configured embed origins, and re-checks
+// the credential on every ping so a revoked device or an ended session is closed.
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
-	aud := views.Audience(r.URL.Query().Get("view"))
+	p, err := s.auth.resolver.Resolve(r)
+	if err != nil {
+		code := http.StatusUnauthorized
+		if errors.Is(err, auth.ErrRevoked) {
+			code = http.StatusForbidden
+		}
+		http.Error(w, "credential not valid", code)
+		return
+	}
+	q := r.URL.Query()
+	aud := views.Audience(q.Get("view"))
 	switch aud {
 	case views.Wall, views.Manager, views.Embed:
 	default:
 		http.Error(w, "view must be wall, manager or embed", http.StatusBadRequest)
 		return
 	}
-	q := r.URL.Query()
-	q.Del("board")
-	q.Del("view")
+	id, tile := q.Get("board"), q.Get("tile")
+	b, ok := s.boards[id]
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "There is no board called “"+id+"”.")
+		return
+	}
+	if tile != "" && aud != views.Embed {
+		http.Error(w, "tile is for embeds only", http.StatusBadRequest)
+		return
+	}
+	switch authorize(p, b, aud, tile) {
+	case accessOK:
+	case accessLogin:
+		http.Error(w, "sign in or use a device or embed link", http.StatusUnauthorized)
+		return
+	default:
+		http.Error(w, "not allowed", http.StatusForbidden)
+		return
+	}
+	for _, k := range []string{"board", "view", "tile", auth.DeviceParam, auth.EmbedParam} {
+		q.Del(k)
+	}
 	r2 := r.Clone(r.Context())
 	r2.URL.RawQuery = q.Encode()
-	pr, ok := s.parsePage(w, r2, r.URL.Query().Get("board"), aud, snapshot.Scope{})
+	pr, ok := s.parsePage(w, r2, b, aud, scopeFor(p, b), tile)
 	if !ok {
 		return
 	}
@@ -96,10 +195,24 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.renderViewError(w, r, err)
 		return
 	}
-	err = s.hub.Serve(w, r, hub.ServeOptions{Topic: topic, Hello: clockHello(s.now)})
+	err = s.hub.Serve(w, r, hub.ServeOptions{
+		Topic:  topic,
+		Key:    p.Key,
+		Hello:  clockHello(s.now),
+		Accept: &websocket.AcceptOptions{OriginPatterns: s.auth.originPatterns},
+		Check:  func() bool { return s.stillValid(r, p) },
+	})
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)
 	}
+}
+
+// stillValid re-resolves a socket's credential: a revoked device, an expired embed
+// link or an ended session no longer gives the same principal. It also records the
+// device's last-seen time (Resolve touches devices).
+func (s *Server) stillValid(r *http.Request, p auth.Principal) bool {
+	p2, err := s.auth.resolver.Resolve(r)
+	return err == nil && p2.Key == p.Key
 }
 
 // renderViewError maps views errors to statuses; internal text never reaches users.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -33,6 +35,8 @@ type Options struct {
 	Boards []views.Board
 	// Hub tunes the WebSocket hub (queue size, ping interval). Zero means defaults.
 	Hub hub.Options
+	// Auth is access control. The zero value shows only boards marked public.
+	Auth AuthOptions
 }
 
 // Server is the HTTP edge of ccdash.
@@ -46,9 +50,12 @@ type Server struct {
 	boardOrder []string
 	hub        *hub.Hub
 	live       *live
+	auth       *authState
+	closeOnce  sync.Once
 }
 
-// New returns a Server; call Handler to serve it.
+// New returns a Server; call Handler to serve it. It panics if opts.Auth is invalid:
+// check it with AuthOptions.Validate first (main validates the config).
 func New(opts Options) *Server {
 	s := &Server{opts: opts, log: opts.Log, now: opts.Now, reg: opts.Registry}
 	if s.log == nil {
@@ -76,6 +83,11 @@ func New(opts Options) *Server {
 	}
 	s.hub = hub.New(opts.Hub)
 	s.live = newLive(opts.Store, s.hub, s.log, s.now)
+	a, err := newAuthState(opts.Auth, s.log, s.now)
+	if err != nil {
+		panic(err)
+	}
+	s.auth = a
 	return s
 }
 
@@ -86,21 +98,36 @@ func (s *Server) Run(ctx context.Context) { s.live.run(ctx) }
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	r.Use(s.auth.securityHeaders)
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
 	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	r.Get("/api/v1/snapshot", s.handleSnapshot)
 	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
 
-	r.Get("/", s.handleIndex)
-	r.Get("/wall/{board}", s.handlePage(views.Wall))
-	r.Get("/boards/{board}", s.handlePage(views.Manager))
-	r.Get("/embed/{board}", s.handlePage(views.Embed))
-	r.Get("/embed/{board}/tiles/{tile}", s.handlePage(views.Embed))
 	// The live channel must not sit behind middleware that buffers or times out
-	// responses: it is a hijacked, long-lived connection.
+	// responses (it is a hijacked, long-lived connection), nor behind LoadAndSave
+	// (it cannot write cookies): it resolves the session read-only itself.
 	r.Get("/ws", s.handleWS)
+
+	// Everything a browser navigates to loads the session, and every state-changing
+	// request must carry the session's CSRF token.
+	r.Group(func(r chi.Router) {
+		r.Use(s.auth.secureCookies, s.auth.sessions.LoadAndSave, auth.RequireCSRF(s.auth.sessions))
+		r.Get("/", s.handleIndex)
+		r.Get("/login", s.handleLoginForm)
+		r.Post("/login", s.handleLogin)
+		r.Get("/logout", s.handleLogoutForm)
+		r.Post("/logout", s.handleLogout)
+		r.Get("/admin/devices", s.handleDevices)
+		r.Post("/admin/devices", s.handleDeviceCreate)
+		r.Post("/admin/devices/{id}/revoke", s.handleDeviceRevoke)
+		r.Get("/api/v1/snapshot", s.handleSnapshot)
+		r.Get("/wall/{board}", s.handlePage(views.Wall))
+		r.Get("/boards/{board}", s.handlePage(views.Manager))
+		r.Get("/embed/{board}", s.handlePage(views.Embed))
+		r.Get("/embed/{board}/tiles/{tile}", s.handlePage(views.Embed))
+	})
 	r.NotFound(s.handleNotFound)
 	return r
 }
@@ -108,4 +135,12 @@ func (s *Server) Handler() http.Handler {
 // Close ends every live connection (WebSockets are closed with 1012 so pages
 // reconnect to the next instance by themselves). Call it before http.Server.Shutdown,
 // which does not touch hijacked connections.
-func (s *Server) Close() { s.hub.Close() }
+func (s *Server) Close() {
+	s.hub.Close()
+	// StopCleanup blocks if called twice (its goroutine has gone); Close may be.
+	s.closeOnce.Do(func() {
+		if s.auth.mem != nil {
+			s.auth.mem.StopCleanup()
+		}
+	})
+}

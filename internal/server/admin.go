@@ -1,0 +1,140 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// requireAdmin returns the admin principal, or answers (login redirect or 403) and
+// returns false.
+func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (auth.Principal, bool) {
+	p, err := s.auth.resolver.Resolve(r)
+	switch {
+	case err != nil:
+		s.denyCredential(w, r, err)
+	case !p.IsUser():
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+	case !p.IsAdmin():
+		s.renderError(w, r, http.StatusForbidden, "Only administrators manage wall displays.")
+	default:
+		return p, true
+	}
+	return p, false
+}
+
+// handleDevices lists wall displays with their last-seen times.
+func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.requireAdmin(w, r)
+	if !ok {
+		return
+	}
+	s.renderDevices(w, r, http.StatusOK, p, templates.DevicesPageProps{})
+}
+
+// handleDeviceCreate makes a device link for a board and shows it once.
+func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.requireAdmin(w, r)
+	if !ok {
+		return
+	}
+	if s.auth.opts.Devices == nil {
+		s.renderDevices(w, r, http.StatusServiceUnavailable, p, templates.DevicesPageProps{Error: "Device links are not enabled on this server."})
+		return
+	}
+	board, name := r.PostFormValue("board"), strings.TrimSpace(r.PostFormValue("name"))
+	if _, known := s.boards[board]; !known {
+		s.renderDevices(w, r, http.StatusBadRequest, p, templates.DevicesPageProps{Error: "Choose one of the boards."})
+		return
+	}
+	d, secret, err := s.auth.opts.Devices.Create(r.Context(), board, name)
+	if errors.Is(err, auth.ErrInvalidDevice) {
+		s.renderDevices(w, r, http.StatusBadRequest, p, templates.DevicesPageProps{Error: "The name must be 1 to 100 characters, without control characters."})
+		return
+	}
+	if err != nil {
+		s.log.Error("create device", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Creating the device link failed.")
+		return
+	}
+	link, err := auth.WallURL(s.baseURL(r), d.Board, secret)
+	if err != nil {
+		s.log.Error("device link", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Creating the device link failed.")
+		return
+	}
+	s.log.Info("device created", "device", d.ID, "board", d.Board, "by", p.Name)
+	s.renderDevices(w, r, http.StatusOK, p, templates.DevicesPageProps{NewURL: link, NewName: d.Name})
+}
+
+// handleDeviceRevoke revokes a device and closes its sockets now (4003): the
+// display reloads and shows "this screen was unlinked".
+func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.requireAdmin(w, r)
+	if !ok {
+		return
+	}
+	if s.auth.opts.Devices == nil {
+		s.renderError(w, r, http.StatusNotFound, "Device links are not enabled on this server.")
+		return
+	}
+	id := chi.URLParam(r, "id")
+	err := s.auth.opts.Devices.Revoke(r.Context(), id)
+	if errors.Is(err, auth.ErrUnknownDevice) {
+		s.renderDevices(w, r, http.StatusNotFound, p, templates.DevicesPageProps{Error: "There is no such device."})
+		return
+	}
+	if err != nil {
+		s.log.Error("revoke device", "device", id, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Revoking the device failed.")
+		return
+	}
+	n := s.hub.Kick(auth.DevicePrincipal(auth.Device{ID: id}).Key, "this screen was unlinked")
+	s.log.Info("device revoked", "device", id, "by", p.Name, "sockets", n)
+	http.Redirect(w, r, "/admin/devices", http.StatusSeeOther)
+}
+
+func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props templates.DevicesPageProps) {
+	props.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
+	props.User = p.Name
+	props.Boards = s.boardOrder
+	if s.auth.opts.Devices != nil {
+		devs, err := s.auth.opts.Devices.List(r.Context())
+		if err != nil {
+			s.log.Error("list devices", "err", err)
+			s.renderError(w, r, http.StatusInternalServerError, "Listing devices failed.")
+			return
+		}
+		for _, d := range devs {
+			row := templates.DeviceRow{ID: d.ID, Name: d.Name, Board: d.Board, Created: d.CreatedAt.UTC().Format(time.RFC3339), LastSeen: "never", Revoked: d.Revoked}
+			if !d.LastSeen.IsZero() {
+				row.LastSeen = d.LastSeen.UTC().Format(time.RFC3339)
+			}
+			props.Devices = append(props.Devices, row)
+		}
+	}
+	s.renderHTML(w, r, code, templates.DevicesPage(props))
+}
+
+// baseURL is where browsers reach this server: the configured public URL, else the
+// request's own scheme and host.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.auth.opts.PublicURL != "" {
+		return strings.TrimRight(s.auth.opts.PublicURL, "/")
+	}
+	scheme := "http"
+	if s.auth.secureRequest(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

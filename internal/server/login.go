@@ -1,0 +1,95 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// handleLoginForm shows the sign-in form. Issuing its CSRF token starts a session
+// cookie; signing in replaces that token (auth.Login renews it: no fixation).
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	s.renderLogin(w, r, http.StatusOK, templates.LoginPageProps{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// handleLogin checks the rate limit before the password (a throttled attempt costs
+// no bcrypt work and reveals nothing even with the right password), then signs in.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	name, pw := r.PostFormValue("username"), r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	props := templates.LoginPageProps{Next: next, User: name}
+	ip, now := s.auth.clientIP(r), s.now()
+	if ok, retry := s.auth.limiter.Allow(name, ip, now); !ok {
+		props.Error = auth.TooManyAttemptsMessage(retry)
+		w.Header().Set("Retry-After", itoa(int(retry.Seconds())+1))
+		s.renderLogin(w, r, http.StatusTooManyRequests, props)
+		return
+	}
+	u, err := s.auth.users.Authenticate(name, pw)
+	if err != nil {
+		s.auth.limiter.Failure(name, ip, now)
+		// The account name is not logged: it may be a password typed in the wrong box.
+		s.log.Info("login failed", "ip", ip)
+		props.Error = "Wrong user name or password."
+		s.renderLogin(w, r, http.StatusUnauthorized, props)
+		return
+	}
+	s.auth.limiter.Success(name, ip, now)
+	if err := auth.Login(r.Context(), s.auth.sessions, u); err != nil {
+		s.log.Error("login", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Signing in failed; please try again.")
+		return
+	}
+	s.log.Info("login", "user", u.Name, "role", u.Role)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// handleLogoutForm confirms signing out: a link cannot carry the CSRF token.
+func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
+	p, _ := s.auth.resolver.Resolve(r)
+	if !p.IsUser() {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	s.renderHTML(w, r, http.StatusOK, templates.LogoutPage(templates.LogoutPageProps{
+		CSRF: auth.CSRFToken(r.Context(), s.auth.sessions), User: p.Name,
+	}))
+}
+
+// handleLogout destroys the session in the store (a replayed cookie then identifies
+// nobody) and closes the sockets opened with it.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	key := auth.SessionKey(r.Context(), s.auth.sessions)
+	if err := auth.Logout(r.Context(), s.auth.sessions); err != nil {
+		s.log.Error("logout", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Signing out failed; please try again.")
+		return
+	}
+	if key != "" {
+		s.hub.Kick(key, "signed out")
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, p templates.LoginPageProps) {
+	p.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
+	s.renderHTML(w, r, code, templates.LoginPage(p))
+}
+
+// renderHTML renders c into a buffer first, so a failure is a clean 500.
+func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, code int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.renderViewError(w, r, errors.Join(errors.New("server: render"), err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
