@@ -7,28 +7,24 @@ import (
 )
 
 // Diff returns what must be sent to turn a page showing prev into one showing next:
-// tiles that changed or are new, containers whose structure changed (re-sent whole,
-// their children with them), and removed tiles as Tiles with empty HTML. Order is
-// next's page order, removals last. Diff(Tileset{}, next) is the full set.
+// elements that changed or are new, containers whose shape changed (re-sent whole,
+// everything inside them with them), and removed elements as Tiles with empty HTML.
+// A container whose shape is unchanged is not sent; only the children that changed
+// go out, so a changed figure costs one small element. Order is next's page order,
+// removals last. Diff(Tileset{}, next) is the full set.
 func Diff(prev, next Tileset) []Tile {
 	var out []Tile
-	resent := map[string]bool{} // containers re-sent whole
+	sent := map[string]bool{} // elements sent whole, and so everything inside them
 	for _, t := range next.tiles {
-		if p, child := next.parent[t.ID]; child {
-			if resent[p] {
-				continue // already inside the re-sent container
-			}
+		if p, child := next.parent[t.ID]; child && sent[p] {
+			sent[t.ID] = true // already inside the re-sent container
+			continue
 		}
-		if shape, isContainer := next.shape[t.ID]; isContainer {
-			if prevShape, ok := prev.shape[t.ID]; !ok || prevShape != shape {
-				resent[t.ID] = true
-				out = append(out, t)
-			}
-			continue // same structure: only children that changed go out
+		if !changed(prev, next, t) {
+			continue
 		}
-		if old, ok := prev.Get(t.ID); !ok || !bytes.Equal(old.HTML, t.HTML) {
-			out = append(out, t)
-		}
+		sent[t.ID] = true
+		out = append(out, t)
 	}
 	for _, t := range prev.tiles {
 		if containsID(next, t.ID) {
@@ -36,12 +32,25 @@ func Diff(prev, next Tileset) []Tile {
 		}
 		// A child leaves with its container: either the container was re-sent
 		// without it, or the container is removed too.
-		if p, child := prev.parent[t.ID]; child && (resent[p] || !containsID(next, p)) {
+		if p, child := prev.parent[t.ID]; child && (sent[p] || !containsID(next, p)) {
 			continue
 		}
 		out = append(out, Tile{ID: t.ID})
 	}
 	return out
+}
+
+// changed tells whether t, an element of next, must be sent whole: it is new, its
+// shape (for a container) or its bytes (for a leaf) differ, or it turned from one
+// into the other.
+func changed(prev, next Tileset, t Tile) bool {
+	shape, isContainer := next.shape[t.ID]
+	prevShape, wasContainer := prev.shape[t.ID]
+	if isContainer || wasContainer {
+		return isContainer != wasContainer || shape != prevShape
+	}
+	old, ok := prev.Get(t.ID)
+	return !ok || !bytes.Equal(old.HTML, t.HTML)
 }
 
 func containsID(ts Tileset, id string) bool { _, ok := ts.index[id]; return ok }

@@ -3,6 +3,8 @@ package views
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +41,19 @@ func withWaiting(s *snapshot.Snapshot, i int, n int64) *snapshot.Snapshot {
 	return &out
 }
 
+// polled returns a copy of s where source id succeeded again d later.
+func polled(s *snapshot.Snapshot, id string, d time.Duration) *snapshot.Snapshot {
+	out := *s
+	out.Sources = append([]snapshot.SourceStatus(nil), s.Sources...)
+	for i := range out.Sources {
+		if out.Sources[i].ID == id {
+			out.Sources[i].LastSuccess = out.Sources[i].LastSuccess.Add(d)
+			out.Sources[i].LastAttempt = out.Sources[i].LastSuccess
+		}
+	}
+	return &out
+}
+
 func ids(ts []Tile) string {
 	var s []string
 	for _, t := range ts {
@@ -68,15 +83,36 @@ func TestDiff(t *testing.T) {
 		})
 		t.Run(string(aud)+"/one figure", func(t *testing.T) {
 			got := Diff(prev, tiles(t, v, withChats(base, 1188)))
-			if ids(got) != "tile-today-comm100-day" {
-				t.Errorf("got %q, want exactly the comm100 'today' group", ids(got))
+			if ids(got) != "fig-tile-today-comm100-day-chats" {
+				t.Errorf("got %q, want exactly the comm100 'chats today' figure", ids(got))
 			}
 		})
-		t.Run(string(aud)+"/one skill", func(t *testing.T) {
+		t.Run(string(aud)+"/one skill's waiting", func(t *testing.T) {
 			got := Diff(prev, tiles(t, v, withWaiting(base, 4, 0)))
-			want := "tile-queue " + SkillTileID(base.Skills[4].Key)
+			want := "fig-tile-queue-waiting " + figID(SkillTileID(base.Skills[4].Key), "chat", "waiting")
 			if ids(got) != want {
-				t.Errorf("got %q, want %q (the skill and the summary over it)", ids(got), want)
+				t.Errorf("got %q, want %q (the skill's figure and the summary's)", ids(got), want)
+			}
+		})
+		t.Run(string(aud)+"/threshold crossed", func(t *testing.T) {
+			// The level class and word live on the figure, so they travel with it
+			// and the tile itself stays put.
+			calm := tiles(t, v, withWaiting(base, 4, 0))
+			got := Diff(calm, tiles(t, v, withWaiting(base, 4, 40)))
+			id := figID(SkillTileID(base.Skills[4].Key), "chat", "waiting")
+			if ids(got) != "fig-tile-queue-waiting "+id {
+				t.Fatalf("got %q, want the two waiting figures only", ids(got))
+			}
+			for _, tl := range got {
+				if !bytes.Contains(tl.HTML, []byte("lvl-crit")) || !bytes.Contains(tl.HTML, []byte("CRIT")) {
+					t.Errorf("%s: got %s, want class lvl-crit and the CRIT word", tl.ID, tl.HTML)
+				}
+			}
+		})
+		t.Run(string(aud)+"/source polled", func(t *testing.T) {
+			got := Diff(prev, tiles(t, v, polled(base, "lp-main", 5*time.Second)))
+			if ids(got) != "fig-tile-freshness-lp-main" {
+				t.Errorf("got %q, want only lp-main's freshness row", ids(got))
 			}
 		})
 	}
@@ -86,26 +122,32 @@ func TestDiff(t *testing.T) {
 		more := fixture(t, 12, 70)
 		got := Diff(prev, tiles(t, v, more))
 		if !strings.Contains(ids(got), "tile-skills") || strings.Contains(ids(got), "tile-skill-") {
-			t.Errorf("got %q, want the skills grid re-sent whole (no separate skill tiles)", ids(got))
+			t.Errorf("got %q, want the skills grid re-sent whole (no separate skill tiles or figures)", ids(got))
 		}
 	})
 	t.Run("skill disappears", func(t *testing.T) {
 		fewer := *base
 		fewer.Skills = base.Skills[:10]
 		got := Diff(prev, tiles(t, v, &fewer))
-		if !strings.Contains(ids(got), "tile-skills") || strings.Contains(ids(got), "-tile-skill") {
+		if !strings.Contains(ids(got), "tile-skills") || strings.Contains(ids(got), "tile-skill-") {
 			t.Errorf("got %q, want the grid re-sent and no separate removal", ids(got))
 		}
 	})
 	t.Run("source fails", func(t *testing.T) {
-		got := ids(Diff(prev, tiles(t, v, failing(base, "comm100"))))
-		// The today tile's own class changes (stale), so it goes whole; its
-		// groups must not go a second time.
-		if !strings.Contains(got, "tile-today ") || strings.Contains(got, "tile-today-") {
-			t.Errorf("got %q, want tile-today re-sent whole", got)
+		got := Diff(prev, tiles(t, v, failing(base, "comm100")))
+		// Tiles whose own class changes (stale) go whole; nothing inside them
+		// may go a second time, and healthy lp-main skills do not go at all.
+		want := []string{"tile-queue", "tile-agents", "tile-today", "tile-freshness"}
+		for _, sk := range base.Skills {
+			if sk.Source == "comm100" {
+				want = append(want, SkillTileID(sk.Key))
+			}
 		}
-		if !strings.Contains(got, "tile-freshness") || !strings.Contains(got, "tile-queue") {
-			t.Errorf("got %q, want freshness and the queue summary", got)
+		slices.Sort(want)
+		gotIDs := strings.Fields(ids(got))
+		slices.Sort(gotIDs)
+		if !slices.Equal(gotIDs, want) {
+			t.Errorf("got %q, want %q", gotIDs, want)
 		}
 	})
 	t.Run("full set", func(t *testing.T) {
@@ -188,22 +230,30 @@ func BenchmarkRenderBoard(b *testing.B) {
 	}
 }
 
+// BenchmarkDiffMessage measures diffing two tile sets and building the message,
+// and reports what goes on the wire: a one-figure change (chats today), one
+// skill's waiting count (that skill's figure and the summary's), and the full
+// wall page a client loads first.
 func BenchmarkDiffMessage(b *testing.B) {
-	base := fixture(b, 50, 500)
-	v := wall()
-	prev := tiles(b, v, base)
-	next := tiles(b, v, withChats(base, 1188))
-	var page bytes.Buffer
-	if err := RenderPage(context.Background(), &page, v, base, PageOpts{ServerNow: fixtureNow}); err != nil {
-		b.Fatal(err)
+	for _, c := range []struct{ skills, agents int }{{11, 70}, {50, 500}} {
+		b.Run(fmt.Sprintf("skills=%d,agents=%d", c.skills, c.agents), func(b *testing.B) {
+			base := fixture(b, c.skills, c.agents)
+			v := wall()
+			prev := tiles(b, v, base)
+			next := tiles(b, v, withChats(base, 1188))
+			var page bytes.Buffer
+			if err := RenderPage(context.Background(), &page, v, base, PageOpts{ServerNow: fixtureNow}); err != nil {
+				b.Fatal(err)
+			}
+			skill := len(Message(Diff(prev, tiles(b, v, withWaiting(base, 4, 0))), fixtureNow))
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				n = len(Message(Diff(prev, next), fixtureNow))
+			}
+			b.ReportMetric(float64(n), "bytes-one-figure")
+			b.ReportMetric(float64(skill), "bytes-one-skill-waiting")
+			b.ReportMetric(float64(page.Len()), "bytes-full-page")
+		})
 	}
-	skill := len(Message(Diff(prev, tiles(b, v, withWaiting(base, 4, 0))), fixtureNow))
-	b.ReportAllocs()
-	var n int
-	for b.Loop() {
-		n = len(Message(Diff(prev, next), fixtureNow))
-	}
-	b.ReportMetric(float64(n), "bytes-one-change")
-	b.ReportMetric(float64(skill), "bytes-one-skill-change")
-	b.ReportMetric(float64(page.Len()), "bytes-full-page")
 }

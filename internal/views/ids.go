@@ -36,3 +36,11 @@ func escapeID(key string) string {
 	}
 	return b.String()
 }
+
+// figID is the element id of one figure inside tile (or group) id: "fig-" + id +
+// "-" + key. Keys are fixed words without '-' (a channel token, when there is one,
+// is a word too), so reading an id from the right always splits it the same way
+// and two figures never share an id even when escaped skill keys contain '-'.
+func figID(id string, key ...string) string {
+	return "fig-" + id + "-" + strings.Join(key, "-")
+}

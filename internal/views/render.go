@@ -22,14 +22,14 @@ type Tile struct {
 }
 
 // Tileset is every swappable element of one variant rendered from one snapshot, in
-// page order. Containers (the skills grid) hold child tiles; the set remembers each
-// container's list of children so Diff can tell a changed figure (send the child)
-// from a changed structure (send the container).
+// page order. Containers hold child elements (the skills grid its skill tiles, a
+// tile its figures); the set remembers each container's shape so Diff can tell a
+// changed figure (send the child) from a changed structure (send the container).
 type Tileset struct {
 	tiles  []Tile
 	index  map[string]int
 	parent map[string]string // child id → container id
-	shape  map[string]string // container id → child ids, in order
+	shape  map[string]string // container id → its HTML with children cut out
 	kinds  map[TileKind]string
 }
 
@@ -107,116 +107,32 @@ func (d *data) renderTiles(ctx context.Context) (Tileset, error) {
 	var ts Tileset
 	for _, k := range tileKinds(v) {
 		var (
-			html []byte
-			id   string
-			err  error
+			n   node
+			err error
 		)
 		switch k {
 		case TileQueue:
-			id = idQueue
-			html, err = render(ctx, templates.QueueTile(d.queueTile()), 2048)
+			n, err = d.queueNode(ctx)
 		case TileAgents:
-			id = idAgents
-			html, err = render(ctx, templates.AgentsTile(d.agentsTile()), 4096)
+			n, err = d.agentsNode(ctx)
 		case TileToday:
-			id = idToday
-			err = d.renderToday(ctx, &ts)
+			n, err = d.todayNode(ctx)
 		case TileFreshness:
-			id = idFreshness
-			html, err = render(ctx, templates.FreshnessTile(d.freshnessTile()), 512)
+			n, err = d.freshnessNode(ctx)
 		case TileSkills:
-			id = idSkills
-			err = d.renderSkills(ctx, &ts)
+			n, err = d.skillsNode(ctx)
 		default:
 			err = fmt.Errorf("unknown tile kind %q", k)
+		}
+		if err == nil {
+			err = ts.addNode(n, "")
 		}
 		if err != nil {
 			return Tileset{}, fmt.Errorf("views: render %s tile of board %q: %w", k, v.Board.ID, err)
 		}
-		if html != nil {
-			ts.add(id, html, "")
-		}
-		ts.kinds[k] = id
+		ts.kinds[k] = n.ID
 	}
 	return ts, nil
-}
-
-// marker stands in for a child in a container's skeleton.
-func marker(id string) []byte { return []byte("<!--" + id + "-->") }
-
-// addContainer adds a container and its children. The skeleton (the container
-// rendered with a marker per child) is its shape: when the skeleton changes (a
-// child added or removed, the container's own class, header or empty text) Diff
-// re-sends the container whole; otherwise only changed children go out.
-func (ts *Tileset) addContainer(id string, full, skeleton []byte, kids []Tile) {
-	ts.add(id, full, "")
-	ts.shape[id] = string(skeleton)
-	for _, k := range kids {
-		ts.add(k.ID, k.HTML, id)
-	}
-}
-
-// renderSkills adds the skills grid (container) and then each skill tile.
-func (d *data) renderSkills(ctx context.Context, ts *Tileset) error {
-	g := templates.SkillsGridProps{ID: idSkills, TestID: "skills", Class: skillsGridClass(d.v.Audience, len(d.skills))}
-	if d.snap == nil {
-		g.Empty = waitingText
-	} else if len(d.skills) == 0 {
-		g.Empty = "No skills in view"
-	}
-	kids := make([]Tile, 0, len(d.skills))
-	marks := make([][]byte, 0, len(d.skills))
-	for _, sk := range d.skills {
-		p := d.skillTile(sk)
-		html, err := render(ctx, templates.SkillTile(p), 1024)
-		if err != nil {
-			return err
-		}
-		kids = append(kids, Tile{ID: p.ID, HTML: html})
-		g.Tiles = append(g.Tiles, html)
-		marks = append(marks, marker(p.ID))
-	}
-	full, err := render(ctx, templates.SkillsGrid(g), 1024*(len(kids)+1))
-	if err != nil {
-		return err
-	}
-	g.Tiles = marks
-	skel, err := render(ctx, templates.SkillsGrid(g), 64*(len(kids)+4))
-	if err != nil {
-		return err
-	}
-	ts.addContainer(idSkills, full, skel, kids)
-	return nil
-}
-
-// renderToday adds the today tile (container) and each account's two groups.
-func (d *data) renderToday(ctx context.Context, ts *Tileset) error {
-	tg := d.todayTile()
-	kids := make([]Tile, 0, len(tg.groups))
-	for _, g := range tg.groups {
-		html, err := render(ctx, templates.TodayGroup(g), 1024)
-		if err != nil {
-			return err
-		}
-		kids = append(kids, Tile{ID: g.ID, HTML: html})
-	}
-	p := tg.tile
-	for i := range p.Accounts {
-		p.Accounts[i].Now, p.Accounts[i].Day = kids[2*i].HTML, kids[2*i+1].HTML
-	}
-	full, err := render(ctx, templates.TodayTile(p), 2048)
-	if err != nil {
-		return err
-	}
-	for i := range p.Accounts {
-		p.Accounts[i].Now, p.Accounts[i].Day = marker(kids[2*i].ID), marker(kids[2*i+1].ID)
-	}
-	skel, err := render(ctx, templates.TodayTile(p), 512)
-	if err != nil {
-		return err
-	}
-	ts.addContainer(idToday, full, skel, kids)
-	return nil
 }
 
 // PageOpts are the per-request parts of a page.

@@ -30,27 +30,28 @@ func (d *data) todayTile() todayGroups {
 		srcs = append(srcs, a.Source)
 		t, n := a.Today, a.RightNow
 		base := idToday + "-" + escapeID(a.Source)
+		now, day := base+"-now", base+"-day"
 		out.groups = append(out.groups, templates.TodayGroupProps{
-			ID: base + "-now", Class: "now", Title: "Right now", Stale: d.failing[a.Source],
+			ID: now, Class: "now", Title: "Right now", Stale: d.failing[a.Source],
 			Figures: []templates.Figure{
-				{Label: "In queue", Value: fmtCount(n.QueueLength), Level: higherWorse(n.QueueLength, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
-				{Label: "Ongoing", Value: fmtCount(n.Ongoing)},
-				{Label: "Logged in", Value: fmtCount(n.LoggedInAgents)},
-				{Label: "In chat", Value: fmtCount(n.AgentsInChat)},
-				{Label: "Utilization", Value: fmtPct(n.Utilization)},
-				{Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
+				{ID: figID(now, "queue"), Label: "In queue", Value: fmtCount(n.QueueLength), Level: higherWorse(n.QueueLength, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
+				{ID: figID(now, "ongoing"), Label: "Ongoing", Value: fmtCount(n.Ongoing)},
+				{ID: figID(now, "loggedin"), Label: "Logged in", Value: fmtCount(n.LoggedInAgents)},
+				{ID: figID(now, "inchat"), Label: "In chat", Value: fmtCount(n.AgentsInChat)},
+				{ID: figID(now, "util"), Label: "Utilization", Value: fmtPct(n.Utilization)},
+				{ID: figID(now, "visitors"), Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
 			},
 		}, templates.TodayGroupProps{
-			ID: base + "-day", Class: "day", Title: "Today", Stale: d.failing[a.Source],
+			ID: day, Class: "day", Title: "Today", Stale: d.failing[a.Source],
 			Figures: []templates.Figure{
-				{Label: "Requests", Value: fmtCount(t.ChatRequests)},
-				{Label: "Chats", Value: fmtCount(t.Chats)},
-				{Label: "Abandoned", Value: fmtCount(t.Abandoned)},
-				{Label: "Missed", Value: fmtCount(t.Missed)},
-				{Label: "Avg wait", Value: fmtDur(t.AvgWait), Level: higherWorse(t.AvgWait, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
-				{Label: "Avg chat", Value: fmtDur(t.AvgChatTime)},
-				{Label: "Accepted", Value: fmtPct(t.AcceptanceRate)},
-				{Label: "Score", Value: fmtScore(t.AvgScore)},
+				{ID: figID(day, "requests"), Label: "Requests", Value: fmtCount(t.ChatRequests)},
+				{ID: figID(day, "chats"), Label: "Chats", Value: fmtCount(t.Chats)},
+				{ID: figID(day, "aband"), Label: "Abandoned", Value: fmtCount(t.Abandoned)},
+				{ID: figID(day, "missed"), Label: "Missed", Value: fmtCount(t.Missed)},
+				{ID: figID(day, "avgwait"), Label: "Avg wait", Value: fmtDur(t.AvgWait), Level: higherWorse(t.AvgWait, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
+				{ID: figID(day, "avgchat"), Label: "Avg chat", Value: fmtDur(t.AvgChatTime)},
+				{ID: figID(day, "accepted"), Label: "Accepted", Value: fmtPct(t.AcceptanceRate)},
+				{ID: figID(day, "score"), Label: "Score", Value: fmtScore(t.AvgScore)},
 			},
 		})
 		p.Accounts = append(p.Accounts, templates.AccountBlock{Source: a.Source})
@@ -83,6 +84,7 @@ func (d *data) freshnessTile() templates.FreshnessTileProps {
 		ids = append(ids, st.ID)
 		r := templates.SourceRow{
 			ID:           st.ID,
+			TargetID:     figID(idFreshness, escapeID(st.ID)),
 			Kind:         st.Kind,
 			UpdatedMS:    msString(st.LastSuccess),
 			StaleAfterMS: staleAfter,

@@ -118,7 +118,7 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 		if s == snapshot.Unknown && c.Unknown == 0 {
 			continue
 		}
-		p.Counts = append(p.Counts, templates.StateCount{State: string(s), Label: stateLabels[s], N: c.Get(s)})
+		p.Counts = append(p.Counts, templates.StateCount{ID: figID(idAgents, escapeID(string(s))), State: string(s), Label: stateLabels[s], N: c.Get(s)})
 	}
 	sort := d.v.sort()
 	if d.v.Audience == Manager {

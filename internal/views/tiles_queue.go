@@ -8,16 +8,17 @@ import (
 	"github.com/ccdash/ccdash/web/templates"
 )
 
-// queueFigures is the full set of queue figures, used by the summary tile.
-func queueFigures(q snapshot.Queue, t Thresholds) []templates.Figure {
+// queueFigures is the full set of queue figures, used by the summary tile whose
+// id is id; each figure is a swap target of its own.
+func queueFigures(id string, q snapshot.Queue, t Thresholds) []templates.Figure {
 	return []templates.Figure{
-		{Label: "Waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(t.WaitingWarn), int64(t.WaitingCrit)), Note: "now"},
-		{Label: "Longest wait", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, t.LongestWaitWarn, t.LongestWaitCrit), Note: "now"},
-		{Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, t.AvgWaitWarn, t.AvgWaitCrit), Note: "30 min"},
-		{Label: "Avg wait", Value: fmtDur(q.AvgWait60m), Level: higherWorse(q.AvgWait60m, t.AvgWaitWarn, t.AvgWaitCrit), Note: "60 min"},
-		{Label: "Abandoned", Value: fmtCount(q.Abandoned30m), Note: "30 min"},
-		{Label: "Abandon rate", Value: fmtPct(q.AbandonRate), Level: higherWorse(q.AbandonRate, t.AbandonRateWarn, t.AbandonRateCrit)},
-		{Label: "Service level", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, t.ServiceLevelWarn, t.ServiceLevelCrit), Note: fmtTarget(q.ServiceLevelTarget)},
+		{ID: figID(id, "waiting"), Label: "Waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(t.WaitingWarn), int64(t.WaitingCrit)), Note: "now"},
+		{ID: figID(id, "longest"), Label: "Longest wait", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, t.LongestWaitWarn, t.LongestWaitCrit), Note: "now"},
+		{ID: figID(id, "avg30"), Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, t.AvgWaitWarn, t.AvgWaitCrit), Note: "30 min"},
+		{ID: figID(id, "avg60"), Label: "Avg wait", Value: fmtDur(q.AvgWait60m), Level: higherWorse(q.AvgWait60m, t.AvgWaitWarn, t.AvgWaitCrit), Note: "60 min"},
+		{ID: figID(id, "aband"), Label: "Abandoned", Value: fmtCount(q.Abandoned30m), Note: "30 min"},
+		{ID: figID(id, "abandrate"), Label: "Abandon rate", Value: fmtPct(q.AbandonRate), Level: higherWorse(q.AbandonRate, t.AbandonRateWarn, t.AbandonRateCrit)},
+		{ID: figID(id, "sl"), Label: "Service level", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, t.ServiceLevelWarn, t.ServiceLevelCrit), Note: fmtTarget(q.ServiceLevelTarget)},
 	}
 }
 
@@ -45,7 +46,7 @@ func (d *data) queueTile() templates.QueueTileProps {
 		p.Empty = "No skills in view"
 		return p
 	}
-	p.Figures = queueFigures(aggregate(qs, d.t.ServiceLevelTarget), d.t)
+	p.Figures = queueFigures(idQueue, aggregate(qs, d.t.ServiceLevelTarget), d.t)
 	return p
 }
 
@@ -56,9 +57,10 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 		TileMeta: d.meta(id, "skill", []string{sk.Source}),
 		Name:     sk.Name,
 		Source:   sk.Source,
-		Agents: templates.AgentCounts{
-			Available: sk.Agents.Available, Busy: sk.Agents.Busy,
-			Away: sk.Agents.Away, BackSoon: sk.Agents.BackSoon,
+		Agents: []templates.StateCount{
+			{ID: figID(id, "avail"), State: "available", Label: "avail", N: sk.Agents.Available},
+			{ID: figID(id, "busy"), State: "busy", Label: "busy", N: sk.Agents.Busy},
+			{ID: figID(id, "away"), State: "away", Label: "away", N: sk.Agents.Away + sk.Agents.BackSoon},
 		},
 	}
 	if d.v.Audience == Manager && d.skill == nil {
@@ -68,17 +70,19 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 	if len(qs) == 0 {
 		qs = []snapshot.Queue{{}} // no figures at all: one channel of "—"
 	}
-	for _, q := range qs {
+	used := map[string]bool{}
+	for i, q := range qs {
 		if q.ServiceLevelTarget <= 0 {
 			q.ServiceLevelTarget = d.t.ServiceLevelTarget
 		}
+		ch := channelToken(q.Channel, i, used)
 		c := templates.ChannelFigures{
-			Main: templates.Figure{Label: "waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
+			Main: templates.Figure{ID: figID(id, ch, "waiting"), Label: "waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
 			Figures: []templates.Figure{
-				{Label: "Longest", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, d.t.LongestWaitWarn, d.t.LongestWaitCrit)},
-				{Label: "SL", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, d.t.ServiceLevelWarn, d.t.ServiceLevelCrit)},
-				{Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
-				{Label: "Aband.", Value: fmtCount(q.Abandoned30m)},
+				{ID: figID(id, ch, "longest"), Label: "Longest", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, d.t.LongestWaitWarn, d.t.LongestWaitCrit)},
+				{ID: figID(id, ch, "sl"), Label: "SL", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, d.t.ServiceLevelWarn, d.t.ServiceLevelCrit)},
+				{ID: figID(id, ch, "avg"), Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
+				{ID: figID(id, ch, "aband"), Label: "Aband.", Value: fmtCount(q.Abandoned30m)},
 			},
 		}
 		if len(qs) > 1 {
@@ -87,6 +91,18 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 		p.Channels = append(p.Channels, c)
 	}
 	return p
+}
+
+// channelToken names a channel inside figure ids: "chat" or "messaging", or "c<i>"
+// (its position) for any other value or a repeated channel, so the token is a
+// plain word and unique within the skill.
+func channelToken(c snapshot.Channel, i int, used map[string]bool) string {
+	tok := string(c)
+	if (c != snapshot.Chat && c != snapshot.Messaging) || used[tok] {
+		tok = "c" + itoa(i)
+	}
+	used[tok] = true
+	return tok
 }
 
 func channelLabel(c snapshot.Channel) string {

@@ -14,6 +14,8 @@ const (
 
 // Figure is one labelled number on a tile, already formatted ("—" when unknown).
 type Figure struct {
+	// ID, when set, makes the figure its own swap target; already a valid id.
+	ID    string
 	Label string
 	Value string
 	Level Level
@@ -52,11 +54,6 @@ type ChannelFigures struct {
 	Figures []Figure
 }
 
-// AgentCounts are a skill's agents by state.
-type AgentCounts struct {
-	Available, Busy, Away, BackSoon int
-}
-
 // SkillTileProps is one skill's tile.
 type SkillTileProps struct {
 	TileMeta
@@ -66,7 +63,8 @@ type SkillTileProps struct {
 	// Href links to the skill's drill-down (manager view only); empty for no link.
 	Href     string
 	Channels []ChannelFigures
-	Agents   AgentCounts
+	// Agents are the skill's agents by state (available, busy, away).
+	Agents []StateCount
 }
 
 // SkillsGridProps is the swappable container of skill tiles. It is re-sent whole
@@ -82,6 +80,8 @@ type SkillsGridProps struct {
 
 // StateCount is one entry of the agent state summary.
 type StateCount struct {
+	// ID, when set, makes the count its own swap target; already a valid id.
+	ID    string
 	State string // state key, used as a CSS hook: available, busy, backsoon, away, offline
 	Label string
 	N     int
@@ -151,6 +151,8 @@ type TodayTileProps struct {
 // SourceRow is one source's freshness.
 type SourceRow struct {
 	ID, Kind string
+	// TargetID, when set, makes the row its own swap target; already a valid id.
+	TargetID string
 	// UpdatedMS is the last success (Unix ms, decimal string; empty if never); the
 	// page ticks "updated N s ago" from it and marks the source stale once its age
 	// exceeds StaleAfterMS.

@@ -1,0 +1,236 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// apply swaps msg into page the way the htmx ws extension does: each top-level
+// element replaces the element with its id (outerHTML), or deletes it.
+func apply(t *testing.T, page *goquery.Document, msg []byte) {
+	t.Helper()
+	m := doc(t, msg)
+	// Each element goes once, and never also inside another element of the
+	// same message: a re-sent container already carries its children.
+	top := map[string]bool{}
+	m.Find("body").Children().Each(func(_ int, el *goquery.Selection) {
+		id := el.AttrOr("id", "")
+		if top[id] {
+			t.Errorf("swap %q: sent twice", id)
+		}
+		top[id] = true
+	})
+	m.Find("body").Children().Find("[id]").Each(func(_ int, el *goquery.Selection) {
+		if id := el.AttrOr("id", ""); top[id] {
+			t.Errorf("swap %q: also sent inside another element", id)
+		}
+	})
+	m.Find("body").Children().Each(func(_ int, el *goquery.Selection) {
+		id, oob := el.AttrOr("id", ""), el.AttrOr("hx-swap-oob", "")
+		target := page.Find("#" + id)
+		if target.Length() != 1 {
+			t.Errorf("swap %q: %d targets in the page, want 1", id, target.Length())
+			return
+		}
+		if oob == "delete" {
+			target.Remove()
+			return
+		}
+		// htmx drops the swap attribute; keep the others in order.
+		n := el.Nodes[0]
+		n.Attr = slices.DeleteFunc(n.Attr, func(a html.Attribute) bool { return a.Key == "hx-swap-oob" })
+		target.ReplaceWithSelection(el)
+	})
+}
+
+func bodyHTML(t *testing.T, d *goquery.Document) string {
+	t.Helper()
+	h, err := d.Find("body").Html()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// withAgentState returns a copy of s where agent i is in state st.
+func withAgentState(s *snapshot.Snapshot, i int, st snapshot.AgentState) *snapshot.Snapshot {
+	out := *s
+	out.Agents = append([]snapshot.Agent(nil), s.Agents...)
+	out.Agents[i].State = st
+	return &out
+}
+
+// TestDiffAppliedGivesNextPage: for every kind of change, the page a client
+// holds, with the diff message swapped in, is exactly the page rendered from the
+// new snapshot. This is what makes figure-level diffs safe: nothing is missed,
+// nothing is sent twice or swapped into a place that no longer exists.
+func TestDiffAppliedGivesNextPage(t *testing.T) {
+	t.Parallel()
+	base := fixture(t, 11, 70)
+	withSecondChannel := func(s *snapshot.Snapshot) *snapshot.Snapshot {
+		out := *s
+		out.Skills = append([]snapshot.Skill(nil), s.Skills...)
+		q := s.Skills[0].Queues[0]
+		q.Channel = snapshot.Messaging
+		out.Skills[0].Queues = append(append([]snapshot.Queue(nil), s.Skills[0].Queues...), q)
+		return &out
+	}
+	fewer := *base
+	fewer.Skills = base.Skills[:10]
+	tests := []struct {
+		name       string
+		prev, next *snapshot.Snapshot
+		small      bool // a figure-level change: the message must stay under 1 KB
+	}{
+		{"one skill's waiting", base, withWaiting(base, 4, 0), true},
+		{"threshold crossed", withWaiting(base, 4, 0), withWaiting(base, 4, 40), true},
+		{"chats today", base, withChats(base, 1188), true},
+		{"source polled", base, polled(base, "comm100", 5*time.Second), true},
+		{"agent changes state", base, withAgentState(base, 3, snapshot.Away), false},
+		{"source fails", base, failing(base, "comm100"), false},
+		{"source recovers", failing(base, "lp-main"), base, false},
+		{"skill appears", base, fixture(t, 12, 70), false},
+		{"skill disappears", base, &fewer, false},
+		{"channel added", base, withSecondChannel(base), false},
+		{"first data", nil, base, false},
+	}
+	for _, aud := range []Audience{Wall, Manager} {
+		v := Variant{Board: DefaultBoard(), Audience: aud}
+		for _, tc := range tests {
+			t.Run(string(aud)+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				msg := Message(Diff(tiles(t, v, tc.prev), tiles(t, v, tc.next)), fixtureNow)
+				if tc.small && len(msg) >= 1024 {
+					t.Errorf("message is %d bytes, want < 1 KB: %s", len(msg), msg)
+				}
+				got := page(t, v, tc.prev)
+				apply(t, got, msg)
+				if g, w := bodyHTML(t, got), bodyHTML(t, page(t, v, tc.next)); g != w {
+					t.Errorf("page after the diff differs from the new page\ngot:  %.600s\nwant: %.600s", diffAt(g, w), diffAt(w, g))
+				}
+			})
+		}
+	}
+}
+
+// diffAt returns a from a little before where it first differs from b.
+func diffAt(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-120):]
+}
+
+// TestOneFigureMessageUnder1KB: on a large board, any single figure changing
+// (every figure element of every tile, wall and manager) goes out as one message
+// under 1 KB, and so does one skill's waiting count, which changes that skill's
+// figure and the summary's.
+func TestOneFigureMessageUnder1KB(t *testing.T) {
+	t.Parallel()
+	base := fixture(t, 50, 500)
+	for _, aud := range []Audience{Wall, Manager} {
+		t.Run(string(aud), func(t *testing.T) {
+			t.Parallel()
+			v := Variant{Board: DefaultBoard(), Audience: aud}
+			ts := tiles(t, v, base)
+			var figs, largest int
+			for _, tl := range ts.Tiles() {
+				if _, container := ts.shape[tl.ID]; container || !strings.HasPrefix(tl.ID, "fig-") {
+					continue
+				}
+				figs++
+				n := len(Message([]Tile{tl}, fixtureNow))
+				largest = max(largest, n)
+				if n >= 1024 {
+					t.Errorf("%s: %d bytes, want < 1 KB", tl.ID, n)
+				}
+			}
+			if figs < 50*8 {
+				t.Fatalf("%d figure elements, want at least 8 per skill", figs)
+			}
+			for i := range base.Skills {
+				changed := Diff(ts, tiles(t, v, withWaiting(base, i, 99)))
+				msg := Message(changed, fixtureNow)
+				if len(changed) != 2 || len(msg) >= 1024 {
+					t.Errorf("skill %d waiting: %d elements (%s), %d bytes; want 2 under 1 KB", i, len(changed), ids(changed), len(msg))
+				}
+			}
+			t.Logf("%d figures, largest one-figure message %d bytes", figs, largest)
+		})
+	}
+}
+
+// TestFigureIDsUniqueWithOddKeys: skill keys that escape to ids containing '-',
+// repeated and unknown channels still give every element its own valid id.
+func TestFigureIDsUniqueWithOddKeys(t *testing.T) {
+	t.Parallel()
+	q := func(ch snapshot.Channel) snapshot.Queue {
+		return snapshot.Queue{Channel: ch, Waiting: snapshot.Some[int64](1)}
+	}
+	snap := snapshot.Merge(nil, []snapshot.Part{{Source: "comm100", Skills: []snapshot.Skill{
+		{Key: "comm100:a", ID: "a", Source: "comm100", Name: "A", Queues: []snapshot.Queue{q(snapshot.Chat), q(snapshot.Chat), q("c1"), q("")}},
+		{Key: "comm100:a-chat", ID: "a-chat", Source: "comm100", Name: "B", Queues: []snapshot.Queue{q(snapshot.Chat)}},
+		{Key: "comm100:a-c1", ID: "a-c1", Source: "comm100", Name: "C", Queues: []snapshot.Queue{q("x-y")}},
+	}}}, []snapshot.SourceStatus{{ID: "comm100", Kind: "comm100", LastSuccess: fixtureNow}}, fixtureNow)
+	ts := tiles(t, manager(), snap)
+	seen := map[string]bool{}
+	for _, tl := range ts.Tiles() {
+		if seen[tl.ID] || !validID.MatchString(tl.ID) {
+			t.Errorf("id %q: duplicate %v or not a plain identifier", tl.ID, seen[tl.ID])
+		}
+		seen[tl.ID] = true
+	}
+	d := page(t, manager(), snap)
+	for id := range seen {
+		if n := d.Find("#" + id).Length(); n != 1 {
+			t.Errorf("%s: %d elements in the page, want 1", id, n)
+		}
+	}
+}
+
+// TestSkeletonNeedsVerbatimKids: a child whose bytes are not inside its container
+// (a template that renders a figure differently in place) is an error, not a
+// silently missed change.
+func TestSkeletonNeedsVerbatimKids(t *testing.T) {
+	t.Parallel()
+	kid := node{Tile: Tile{ID: "k", HTML: []byte(`<b id="k">1</b>`)}}
+	got, err := skeleton([]byte(`<div id="p"><b id="k">1</b></div>`), []node{kid})
+	if err != nil || string(got) != `<div id="p"><!--k--></div>` {
+		t.Errorf("skeleton: got %q, %v", got, err)
+	}
+	var ts Tileset
+	err = ts.addNode(node{Tile: Tile{ID: "p", HTML: []byte(`<div id="p"><b id="k">2</b></div>`)}, kids: []node{kid}}, "")
+	if err == nil {
+		t.Error("kid not in its container: got no error")
+	}
+}
+
+// TestFullPageSize logs the full wall page next to the one-figure messages, the
+// numbers the README quotes.
+func TestFullPageSize(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ skills, agents int }{{11, 70}, {50, 500}} {
+		base := fixture(t, c.skills, c.agents)
+		v := wall()
+		var b bytes.Buffer
+		if err := RenderPage(context.Background(), &b, v, base, PageOpts{ServerNow: fixtureNow}); err != nil {
+			t.Fatal(err)
+		}
+		prev := tiles(t, v, base)
+		one := Message(Diff(prev, tiles(t, v, withChats(base, 1188))), fixtureNow)
+		skill := Message(Diff(prev, tiles(t, v, withWaiting(base, 4, 0))), fixtureNow)
+		t.Log(fmt.Sprintf("skills=%d agents=%d: full wall page %d bytes, one figure %d bytes, one skill's waiting %d bytes",
+			c.skills, c.agents, b.Len(), len(one), len(skill)))
+	}
+}

@@ -1,0 +1,117 @@
+package views
+
+import (
+	"context"
+
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// Each tile renders once whole (for the page and for re-sends) and each of its
+// figures once alone (the swap targets a one-figure change sends). The figure
+// bytes are the ones inside the tile, so the tile's shape is the tile with them
+// cut out.
+
+func figureID(f templates.Figure) string       { return f.ID }
+func countID(c templates.StateCount) string    { return c.ID }
+func sourceRowID(s templates.SourceRow) string { return s.TargetID }
+
+func (d *data) queueNode(ctx context.Context) (node, error) {
+	p := d.queueTile()
+	html, err := render(ctx, templates.QueueTile(p), 2048)
+	if err != nil {
+		return node{}, err
+	}
+	kids, err := leaves(ctx, p.Figures, figureID, templates.Fig)
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+}
+
+func (d *data) agentsNode(ctx context.Context) (node, error) {
+	p := d.agentsTile()
+	html, err := render(ctx, templates.AgentsTile(p), 4096)
+	if err != nil {
+		return node{}, err
+	}
+	kids, err := leaves(ctx, p.Counts, countID, templates.StateCountItem)
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+}
+
+func (d *data) freshnessNode(ctx context.Context) (node, error) {
+	p := d.freshnessTile()
+	html, err := render(ctx, templates.FreshnessTile(p), 512)
+	if err != nil {
+		return node{}, err
+	}
+	kids, err := leaves(ctx, p.Sources, sourceRowID, templates.SourceItem)
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+}
+
+// skillNode is one skill tile with its figures: per channel the headline and the
+// small figures, then the agent counts.
+func skillNode(ctx context.Context, p templates.SkillTileProps) (node, error) {
+	html, err := render(ctx, templates.SkillTile(p), 1024)
+	if err != nil {
+		return node{}, err
+	}
+	var kids []node
+	for _, c := range p.Channels {
+		main, err := leaves(ctx, []templates.Figure{c.Main}, figureID, templates.MainFig)
+		if err != nil {
+			return node{}, err
+		}
+		figs, err := leaves(ctx, c.Figures, figureID, templates.Fig)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(append(kids, main...), figs...)
+	}
+	counts, err := leaves(ctx, p.Agents, countID, templates.AgentCount)
+	if err != nil {
+		return node{}, err
+	}
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: append(kids, counts...)}, nil
+}
+
+// skillsNode is the skills grid with every skill tile in it.
+func (d *data) skillsNode(ctx context.Context) (node, error) {
+	g := templates.SkillsGridProps{ID: idSkills, TestID: "skills", Class: skillsGridClass(d.v.Audience, len(d.skills))}
+	if d.snap == nil {
+		g.Empty = waitingText
+	} else if len(d.skills) == 0 {
+		g.Empty = "No skills in view"
+	}
+	kids := make([]node, 0, len(d.skills))
+	for _, sk := range d.skills {
+		k, err := skillNode(ctx, d.skillTile(sk))
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, k)
+		g.Tiles = append(g.Tiles, k.HTML)
+	}
+	html, err := render(ctx, templates.SkillsGrid(g), 1024*(len(kids)+1))
+	return node{Tile: Tile{ID: idSkills, HTML: html}, kids: kids}, err
+}
+
+// todayNode is the today tile with each account's two groups, each group with
+// its figures.
+func (d *data) todayNode(ctx context.Context) (node, error) {
+	tg := d.todayTile()
+	kids := make([]node, 0, len(tg.groups))
+	for _, g := range tg.groups {
+		html, err := render(ctx, templates.TodayGroup(g), 1024)
+		if err != nil {
+			return node{}, err
+		}
+		figs, err := leaves(ctx, g.Figures, figureID, templates.Fig)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, node{Tile: Tile{ID: g.ID, HTML: html}, kids: figs})
+	}
+	p := tg.tile
+	for i := range p.Accounts {
+		p.Accounts[i].Now, p.Accounts[i].Day = kids[2*i].HTML, kids[2*i+1].HTML
+	}
+	html, err := render(ctx, templates.TodayTile(p), 2048)
+	return node{Tile: Tile{ID: idToday, HTML: html}, kids: kids}, err
+}

@@ -1,0 +1,76 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/a-h/templ"
+)
+
+// node is one rendered swap target and the swap targets inside it, in page order:
+// the skills grid holds skill tiles, a skill tile holds its figures.
+type node struct {
+	Tile
+	kids []node
+}
+
+// addNode adds n under parent (empty = top level), then its kids under n, so the
+// set stays in page order with every container before its children. A node with
+// kids gets a shape: its HTML with each kid cut out for a marker. Diff re-sends
+// the node whole when the shape changes (a kid added or removed, the node's own
+// class, header or text) and otherwise only the kids that changed.
+func (ts *Tileset) addNode(n node, parent string) error {
+	ts.add(n.ID, n.HTML, parent)
+	if len(n.kids) > 0 {
+		skel, err := skeleton(n.HTML, n.kids)
+		if err != nil {
+			return fmt.Errorf("tile %s: %w", n.ID, err)
+		}
+		ts.shape[n.ID] = string(skel)
+	}
+	for _, k := range n.kids {
+		if err := ts.addNode(k, n.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// skeleton returns html with each kid's bytes, found in order, replaced by a
+// marker. Kids are rendered by the same components the container uses, so their
+// bytes appear verbatim; one that does not is a template bug, reported rather
+// than letting Diff miss its changes.
+func skeleton(html []byte, kids []node) ([]byte, error) {
+	out := make([]byte, 0, len(html)/4+32*len(kids))
+	rest := html
+	for _, k := range kids {
+		i := bytes.Index(rest, k.HTML)
+		if i < 0 {
+			return nil, fmt.Errorf("element %s not found verbatim in its container", k.ID)
+		}
+		out = append(out, rest[:i]...)
+		out = append(out, "<!--"...)
+		out = append(out, k.ID...)
+		out = append(out, "-->"...)
+		rest = rest[i+len(k.HTML):]
+	}
+	return append(out, rest...), nil
+}
+
+// leaves renders each item alone with comp as a kid node whose id is id(item).
+// Items without an id are not swap targets and are skipped.
+func leaves[T any](ctx context.Context, items []T, id func(T) string, comp func(T) templ.Component) ([]node, error) {
+	out := make([]node, 0, len(items))
+	for _, it := range items {
+		if id(it) == "" {
+			continue
+		}
+		html, err := render(ctx, comp(it), 256)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, node{Tile: Tile{ID: id(it), HTML: html}})
+	}
+	return out, nil
+}
