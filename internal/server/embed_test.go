@@ -1,0 +1,158 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/views"
+)
+
+func boardNamed(id string) views.Board { return views.Board{ID: id, Title: id} }
+
+// TestEmbedLinks: a signed link opens its board or tile in an iframe without cookies;
+// tampered, expired and out-of-scope links are refused.
+func TestEmbedLinks(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	e := newAuthEnv(t, nil)
+	board := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby"})
+	tile := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby", Tile: "queue", Expires: now.Add(time.Hour)})
+	expired := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby", Expires: now.Add(-time.Minute)})
+	otherKey := auth.SignEmbed([]byte("another key of thirty-two bytes!"), auth.EmbedClaims{Board: "lobby"})
+	tampered := []byte(board)
+	tampered[3] ^= 1
+	tests := []struct {
+		name, path string
+		want       int
+		wantText   string
+	}{
+		{"board", "/embed/lobby?token=" + board, 200, "Support"},
+		{"board link opens a tile", "/embed/lobby/tiles/queue?token=" + board, 200, "tile-queue"},
+		{"tile", "/embed/lobby/tiles/queue?token=" + tile, 200, "tile-queue"},
+		{"tile link on the board", "/embed/lobby?token=" + tile, 403, "does not give access"},
+		{"tile link on another tile", "/embed/lobby/tiles/agents?token=" + tile, 403, ""},
+		{"board link on the wall", "/wall/lobby?token=" + board, 403, ""},
+		{"expired", "/embed/lobby?token=" + expired, 401, "expired"},
+		{"tampered", "/embed/lobby?token=" + url.QueryEscape(string(tampered)), 401, "not valid"},
+		{"signed with another key", "/embed/lobby?token=" + otherKey, 401, "not valid"},
+		{"garbage", "/embed/lobby?token=abc", 401, "not valid"},
+	}
+	c := &http.Client{Timeout: 10 * time.Second}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := do(t, c, "GET", e.ts.URL+tt.path, nil)
+			if r.code != tt.want || !strings.Contains(r.body, tt.wantText) {
+				t.Errorf("got %d %.200s; want %d containing %q", r.code, r.body, tt.want, tt.wantText)
+			}
+			if r.code == 200 && r.header.Get("Set-Cookie") != "" {
+				t.Errorf("an embed set a cookie: %q", r.header.Get("Set-Cookie"))
+			}
+		})
+	}
+	// A tile link's socket carries that tile only, never the rest of the board.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, first, _, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=embed&tile=queue&token="+tile, nil)
+	if err != nil {
+		t.Fatalf("tile socket: %v", err)
+	}
+	defer conn.CloseNow()
+	if !strings.Contains(first, "tile-queue") || strings.Contains(first, "Bob Support-Only") || strings.Contains(first, "tile-agents") {
+		t.Errorf("tile socket's first message is not the queue tile alone: %.300s", first)
+	}
+	if _, _, res, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=embed&token="+tile, nil); err == nil || res.StatusCode != 403 {
+		t.Errorf("tile link on the board's socket: %v, want 403", err)
+	}
+}
+
+// TestSecurityHeaders: every response says nosniff and no-referrer with a CSP without
+// inline script; embeds may be framed by the configured origins only, the rest by
+// nobody.
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, nil)
+	tok := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby"})
+	tests := []struct{ path, ancestors string }{
+		{"/embed/lobby?token=" + tok, "frame-ancestors " + embedOrigin + ";"},
+		{"/embed/lobby", "frame-ancestors " + embedOrigin + ";"},
+		{"/boards/lobby", "frame-ancestors 'none';"},
+		{"/wall/demo", "frame-ancestors 'none';"},
+		{"/login", "frame-ancestors 'none';"},
+		{"/api/v1/snapshot", "frame-ancestors 'none';"},
+		{"/static/app.js", "frame-ancestors 'none';"},
+		{"/healthz", "frame-ancestors 'none';"},
+		{"/nope", "frame-ancestors 'none';"},
+	}
+	c := &http.Client{Timeout: 10 * time.Second}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := do(t, c, "GET", e.ts.URL+tt.path, nil)
+			csp := r.header.Get("Content-Security-Policy")
+			for _, want := range []string{"default-src 'self'", "script-src 'self';", tt.ancestors, "base-uri 'none'", "form-action 'self'", "connect-src 'self' ws: wss:"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("CSP %q lacks %q", csp, want)
+				}
+			}
+			if strings.Contains(csp, "unsafe-inline") {
+				t.Errorf("CSP allows inline code: %q", csp)
+			}
+			if got := r.header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q", got)
+			}
+			if got := r.header.Get("Referrer-Policy"); got != "no-referrer" {
+				t.Errorf("Referrer-Policy %q", got)
+			}
+		})
+	}
+}
+
+// TestWebSocketOrigin: the live channel accepts this server's own pages and the
+// configured embed origins, and refuses any other Origin with 403.
+func TestWebSocketOrigin(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) { o.Auth.PublicURL = "https://wall.example.com" })
+	tok := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby"})
+	u, _ := url.Parse(e.ts.URL)
+	tests := []struct {
+		name, origin string
+		want         int // 0 = accepted
+	}{
+		{"no Origin (not a browser)", "", 0},
+		{"same host", "http://" + u.Host, 0},
+		{"public URL", "https://wall.example.com", 0},
+		{"embed origin", embedOrigin, 0},
+		{"embed origin over http", "http://crm.example.com", 403},
+		{"foreign", "https://evil.example", 403},
+		{"look-alike", "https://crm.example.com.evil.example", 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", tt.origin)
+			}
+			conn, _, res, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=embed&token="+tok, h)
+			if tt.want == 0 {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				conn.CloseNow()
+				return
+			}
+			if err == nil {
+				conn.CloseNow()
+				t.Fatal("accepted a foreign Origin")
+			}
+			if res == nil || res.StatusCode != tt.want {
+				t.Errorf("got %v, want %d", err, tt.want)
+			}
+		})
+	}
+}
