@@ -9,7 +9,11 @@ import (
 // buildBoards maps the config's boards to views boards; no boards means the default.
 func buildBoards(cfgs []BoardConfig) ([]views.Board, error) {
 	if len(cfgs) == 0 {
-		return []views.Board{views.DefaultBoard()}, nil
+		// The default board is private like every board not marked public: the demo
+		// opens it with a device link.
+		b := views.DefaultBoard()
+		b.Public = false
+		return []views.Board{b}, nil
 	}
 	out := make([]views.Board, 0, len(cfgs))
 	for i, bc := range cfgs {

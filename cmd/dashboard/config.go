@@ -28,8 +28,24 @@ type Config struct {
 	LogLevel string `yaml:"log_level"`
 	// Sources are the vendor accounts to poll. Empty means the built-in simulator (demo).
 	Sources []SourceConfig `yaml:"sources"`
-	// Boards are the dashboards to serve. Empty means one default board, "main".
+	// Boards are the dashboards to serve. Empty means one default board, "demo".
 	Boards []BoardConfig `yaml:"boards"`
+
+	// Users may sign in. Empty means nobody (the demo makes an admin at start-up).
+	Users []UserConfig `yaml:"users"`
+	// Sessions bounds signed-in sessions.
+	Sessions SessionConfig `yaml:"sessions"`
+	// RedisURL keeps sessions in Redis (shared by replicas). Empty means in memory.
+	RedisURL string `yaml:"redis_url"`
+	// TrustProxy believes the reverse proxy's X-Forwarded-Proto (Secure cookies) and
+	// X-Forwarded-For (login throttling per address). Default false.
+	TrustProxy bool `yaml:"trust_proxy"`
+	// EmbedKey signs embed links: base64, at least 32 bytes. Empty means a key made
+	// on first start and kept in data_dir/embed.key.
+	EmbedKey string `yaml:"embed_key"`
+	// EmbedOrigins may frame embed links (scheme://host[:port]). Empty means none but
+	// this server itself.
+	EmbedOrigins []string `yaml:"embed_origins"`
 }
 
 // SourceConfig is one vendor account.
@@ -178,7 +194,10 @@ func (c *Config) Validate() error {
 		}
 		ids[s.ID] = true
 	}
-	return c.validateBoards()
+	if err := c.validateBoards(); err != nil {
+		return err
+	}
+	return c.validateAuth()
 }
 
 func (s *SourceConfig) validate(key string) error {

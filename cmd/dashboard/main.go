@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -23,5 +24,15 @@ func main() {
 
 // run is the whole program, so tests can start it on :0 and stop it with ctx.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "hash-password":
+			return runHashPassword(stdin, stdout, stderr)
+		case "token":
+			return runToken(ctx, args[1:], getenv, stdout, stderr)
+		case "embed-url":
+			return runEmbedURL(args[1:], getenv, time.Now(), stdout, stderr)
+		}
+	}
 	return serve(ctx, args, getenv, stdout, stderr, nil)
 }

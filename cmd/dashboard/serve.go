@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -24,6 +25,7 @@ import (
 type options struct {
 	config   string
 	addr     string
+	dataDir  string
 	simSpeed float64
 	simSeed  int64
 }
@@ -34,13 +36,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.config, "config", "", "YAML config file; without it the demo runs on the built-in simulator")
 	fs.StringVar(&o.addr, "addr", "", "listen address (overrides the config's listen; default 127.0.0.1:8080)")
+	fs.StringVar(&o.dataDir, "data-dir", "", "state directory: device tokens, embed key (overrides the config's data_dir; default ./data)")
 	fs.Float64Var(&o.simSpeed, "sim-speed", 1, "demo only: simulated seconds per real second")
 	fs.Int64Var(&o.simSeed, "sim-seed", 1, "demo only: simulator seed (same seed, same contact center)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q (subcommands: hash-password, token)", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (subcommands: hash-password, token, embed-url)", fs.Arg(0))
 	}
 	if o.simSpeed <= 0 || o.simSpeed > 3600 {
 		return o, fmt.Errorf("--sim-speed: must be between 0 and 3600 (got %v)", o.simSpeed)
@@ -66,6 +69,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if o.addr != "" {
 		cfg.Listen = o.addr
 	}
+	if o.dataDir != "" {
+		cfg.DataDir = o.dataDir
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 
 	reg := prometheus.NewRegistry()
@@ -74,7 +80,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	store := snapshot.NewStore()
 
 	var sources []poller.SourceConfig
-	if len(cfg.Sources) == 0 {
+	isDemo := len(cfg.Sources) == 0
+	if isDemo {
 		demo, err := startDemo(ctx, o, log)
 		if err != nil {
 			return err
@@ -89,11 +96,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	var demoAdmin *auth.User
+	if isDemo && len(cfg.Users) == 0 {
+		if demoAdmin, err = newDemoAdmin(stdout); err != nil {
+			return err
+		}
+	}
+	access, err := buildAuth(cfg, demoAdmin, log)
+	if err != nil {
+		return err
+	}
+	defer access.Close()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards})
+	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -110,8 +128,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { served <- httpSrv.Serve(ln) }()
 
 	base := "http://" + ln.Addr().String()
+	if cfg.PublicURL != "" {
+		base = strings.TrimRight(cfg.PublicURL, "/")
+	}
 	log.Info("listening", "addr", ln.Addr().String())
-	fmt.Fprintf(stdout, "ccdash is up: %s/  (snapshot JSON: %s/api/v1/snapshot)\n", base, base)
+	fmt.Fprintf(stdout, "ccdash is up: %s/  (sign in at %s/login; devices at %s/admin/devices)\n", base, base, base)
+	if isDemo {
+		// A newcomer's one step to a live wall: a device link made once and reused.
+		wall, err := demoWallURL(ctx, access.devices, cfg.DataDir, base, boards[0].ID)
+		if err != nil {
+			log.Warn("demo wall link", "err", err)
+		} else {
+			fmt.Fprintf(stdout, "demo: wall board (open once, bookmark it): %s\n", wall)
+		}
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alexedwards/scs/goredisstore"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/server"
+)
+
+// Files in data_dir.
+const (
+	devicesFile  = "devices.db"       // bbolt: device tokens (hashes), one process at a time
+	embedKeyFile = "embed.key"        // the generated embed signing key, when config has none
+	demoWallFile = "demo-wall.secret" // the demo wall's device secret, reused across restarts
+)
+
+// authSetup is access control built from the config, and what to close at exit.
+type authSetup struct {
+	opts    server.AuthOptions
+	devices *auth.BoltStore
+	redis   *redis.Client
+}
+
+func (a *authSetup) Close() {
+	if a.devices != nil {
+		_ = a.devices.Close()
+	}
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
+}
+
+// buildAuth opens the device store and the embed key in data_dir and builds the
+// server's access options. demoAdmin, if set, is added as an admin user.
+func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup, error) {
+	list := authUsers(cfg.Users)
+	if demoAdmin != nil {
+		list = append(list, *demoAdmin)
+	}
+	users, err := auth.NewUsers(list)
+	if err != nil {
+		return nil, fmt.Errorf("config: users: %w", err)
+	}
+	devices, err := openDevices(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a := &authSetup{devices: devices}
+	key, err := embedKey(cfg)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.opts = server.AuthOptions{
+		Users: users, Devices: devices, EmbedKey: key, EmbedOrigins: cfg.EmbedOrigins,
+		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy,
+		IdleTimeout: cfg.Sessions.IdleTimeout.D(), Lifetime: cfg.Sessions.Lifetime.D(),
+	}
+	if cfg.RedisURL != "" {
+		ro, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("config: redis_url: not a redis:// or rediss:// URL")
+		}
+		a.redis = redis.NewClient(ro)
+		a.opts.SessionStore = goredisstore.New(a.redis)
+		log.Info("sessions in redis", "addr", ro.Addr)
+	}
+	return a, nil
+}
+
+// openDevices opens data_dir/devices.db, saying plainly when another process (the
+// running server, for the CLI) holds it.
+func openDevices(dataDir string) (*auth.BoltStore, error) {
+	path := filepath.Join(dataDir, devicesFile)
+	s, err := auth.OpenBoltStore(path)
+	if err != nil && strings.Contains(err.Error(), "in use by another process") {
+		return nil, fmt.Errorf("device tokens: %s is locked by another process — is the dashboard server running with this data_dir? "+
+			"Stop it to use `dashboard token`, or manage devices at /admin/devices while it runs", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("device tokens: %w", err)
+	}
+	return s, nil
+}
+
+// embedKey returns the configured signing key, or the one kept in data_dir (made on
+// first use), so embed URLs survive restarts.
+func embedKey(cfg *Config) ([]byte, error) {
+	if cfg.EmbedKey != "" {
+		k, err := parseEmbedKey(cfg.EmbedKey)
+		if err != nil {
+			return nil, fmt.Errorf("config: embed_key: %w", err)
+		}
+		return k, nil
+	}
+	path := filepath.Join(cfg.DataDir, embedKeyFile)
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		k, err := auth.ParseSigningKey(string(raw))
+		if err != nil {
+			return nil, fmt.Errorf("embed key file %s: %w", path, err)
+		}
+		return k, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("embed key: %w", err)
+	}
+	k := auth.NewSigningKey()
+	if err := writeSecretFile(path, auth.EncodeSigningKey(k)+"\n"); err != nil {
+		return nil, fmt.Errorf("embed key: %w", err)
+	}
+	return k, nil
+}
+
+// writeSecretFile creates path (owner-only) with content, never overwriting.
+func writeSecretFile(path, content string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(content); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// newDemoAdmin makes the demo's admin account with a random password, new at every
+// start (sessions are in memory, so nothing is lost) and printed once to stdout.
+func newDemoAdmin(stdout io.Writer) (*auth.User, error) {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	pw := base64.RawURLEncoding.EncodeToString(b)
+	h, err := auth.HashPassword(pw)
+	if err != nil {
+		return nil, fmt.Errorf("demo admin: %w", err)
+	}
+	fmt.Fprintf(stdout, "demo: admin login: user admin, password %s (new at every start)\n", pw)
+	return &auth.User{Name: "admin", PasswordHash: h, Role: auth.RoleAdmin}, nil
+}
+
+// demoWallURL returns the demo wall's link: its device secret is kept in data_dir
+// and reused, so a bookmarked URL keeps working across restarts; a missing, unknown
+// or revoked one is replaced.
+func demoWallURL(ctx context.Context, devices auth.DeviceStore, dataDir, base, board string) (string, error) {
+	path := filepath.Join(dataDir, demoWallFile)
+	if raw, err := os.ReadFile(path); err == nil {
+		secret := strings.TrimSpace(string(raw))
+		d, err := devices.Verify(ctx, secret)
+		if err == nil && d.Board == board {
+			return auth.WallURL(base, board, secret)
+		}
+		if err := os.Remove(path); err != nil {
+			return "", fmt.Errorf("demo wall: %w", err)
+		}
+	}
+	_, secret, err := devices.Create(ctx, board, "Demo wall")
+	if err != nil {
+		return "", fmt.Errorf("demo wall: %w", err)
+	}
+	if err := writeSecretFile(path, secret+"\n"); err != nil {
+		return "", fmt.Errorf("demo wall: %w", err)
+	}
+	return auth.WallURL(base, board, secret)
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/views"
+)
+
+// cliConfig is what the token and embed-url subcommands share: the config file (for
+// data_dir, public_url and boards) and a data-dir override.
+type cliConfig struct {
+	config, dataDir string
+}
+
+func (c *cliConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "config", "", "YAML config file (for data_dir, public_url, boards, embed_key)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "state directory (overrides the config's data_dir)")
+}
+
+func (c *cliConfig) load(getenv func(string) string) (*Config, []views.Board, error) {
+	cfg := &Config{}
+	var err error
+	if c.config != "" {
+		if cfg, err = LoadConfig(c.config, getenv); err != nil {
+			return nil, nil, err
+		}
+	} else if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if c.dataDir != "" {
+		cfg.DataDir = c.dataDir
+	}
+	boards, err := buildBoards(cfg.Boards)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, boards, nil
+}
+
+func hasBoard(boards []views.Board, id string) bool {
+	return slices.ContainsFunc(boards, func(b views.Board) bool { return b.ID == id })
+}
+
+// runHashPassword is `dashboard hash-password`: one password line on stdin, its bcrypt
+// hash on stdout for users[].password_hash.
+func runHashPassword(stdin io.Reader, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stderr, "Type the password and press Enter (it is read from stdin, not echoed back):")
+	return auth.HashPasswordCmd(stdin, stdout)
+}
+
+// runToken is `dashboard token create|list|revoke`. bbolt locks the device store, so
+// these work only while the server is stopped; the error says so.
+func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	usage := fmt.Errorf("usage: dashboard token create --board ID --name NAME | token list | token revoke ID  [--config FILE] [--data-dir DIR]")
+	if len(args) == 0 {
+		return usage
+	}
+	var cc cliConfig
+	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cc.flags(fs)
+	board := fs.String("board", "", "create: the board the display shows")
+	name := fs.String("name", "", "create: a name to recognise the display by, e.g. \"Floor 2 TV\"")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, boards, err := cc.load(getenv)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "create":
+		if fs.NArg() != 0 || *board == "" || *name == "" {
+			return fmt.Errorf("token create: --board and --name are required")
+		}
+		if !hasBoard(boards, *board) {
+			return fmt.Errorf("token create: no board %q in the config", *board)
+		}
+	case "list":
+		if fs.NArg() != 0 {
+			return usage
+		}
+	case "revoke":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("token revoke: give the device ID (see `dashboard token list`)")
+		}
+	default:
+		return usage
+	}
+	store, err := openDevices(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch args[0] {
+	case "create":
+		return auth.TokenCreateCmd(ctx, store, *board, *name, cfg.baseURL(), stdout)
+	case "list":
+		return auth.TokenListCmd(ctx, store, stdout)
+	default:
+		return auth.TokenRevokeCmd(ctx, store, fs.Arg(0), stdout)
+	}
+}
+
+// runEmbedURL is `dashboard embed-url --board B [--tile T] [--expires 720h]`: it prints
+// a signed embed link. It needs the same key as the server (embed_key in config, or
+// the one in data_dir, made on first use).
+func runEmbedURL(args []string, getenv func(string) string, now time.Time, stdout, stderr io.Writer) error {
+	var cc cliConfig
+	fs := flag.NewFlagSet("embed-url", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cc.flags(fs)
+	board := fs.String("board", "", "the board to embed")
+	tile := fs.String("tile", "", "embed one tile only: queue, skills, agents, today, freshness, or a tile id")
+	expires := fs.Duration("expires", 0, "the link stops working after this long, e.g. 720h (default: never)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *board == "" {
+		return fmt.Errorf("usage: dashboard embed-url --board ID [--tile queue] [--expires 720h] [--config FILE]")
+	}
+	if *expires < 0 {
+		return fmt.Errorf("embed-url: --expires must be positive")
+	}
+	cfg, boards, err := cc.load(getenv)
+	if err != nil {
+		return err
+	}
+	if !hasBoard(boards, *board) {
+		return fmt.Errorf("embed-url: no board %q in the config", *board)
+	}
+	key, err := embedKey(cfg)
+	if err != nil {
+		return err
+	}
+	c := auth.EmbedClaims{Board: *board, Tile: *tile}
+	if *expires > 0 {
+		c.Expires = now.Add(*expires)
+	}
+	u, err := url.Parse(cfg.baseURL())
+	if err != nil {
+		return fmt.Errorf("embed-url: %w", err)
+	}
+	u = u.JoinPath("embed", *board)
+	if *tile != "" {
+		u = u.JoinPath("tiles", *tile)
+	}
+	u.RawQuery = url.Values{auth.EmbedParam: {auth.SignEmbed(key, c)}}.Encode()
+	_, err = fmt.Fprintln(stdout, u.String())
+	return err
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/server"
+)
+
+// UserConfig is one account that may sign in.
+type UserConfig struct {
+	// Name is the login name.
+	Name string `yaml:"name"`
+	// PasswordHash is a bcrypt hash from `dashboard hash-password`; never the password.
+	PasswordHash string `yaml:"password_hash"`
+	// Role is admin (everything, and /admin/devices), manager or viewer.
+	Role string `yaml:"role"`
+	// Skills limits a manager or viewer to these skill keys ("comm100:<id>") on every
+	// board, in pushed updates and in /api/v1/snapshot. Empty means all skills.
+	Skills []string `yaml:"skills"`
+}
+
+// SessionConfig bounds signed-in sessions.
+type SessionConfig struct {
+	// IdleTimeout ends a session after this long without a request. Zero means 12h.
+	IdleTimeout Duration `yaml:"idle_timeout"`
+	// Lifetime ends a session this long after sign-in whatever the activity. Zero means 168h.
+	Lifetime Duration `yaml:"lifetime"`
+}
+
+// validateAuth checks the access-control keys. Errors name the key, never a value
+// that could be a secret.
+func (c *Config) validateAuth() error {
+	seen := map[string]bool{}
+	for i, u := range c.Users {
+		key := fmt.Sprintf("users[%d]", i)
+		switch {
+		case u.Name == "":
+			return bad(key+".name", "missing")
+		case seen[u.Name]:
+			return bad(key+".name", "duplicate user %q", u.Name)
+		case !auth.Role(u.Role).Valid():
+			return bad(key+".role", "must be admin, manager or viewer (got %q)", u.Role)
+		case u.PasswordHash == "":
+			return bad(key+".password_hash", "missing (make one with `dashboard hash-password`)")
+		}
+		seen[u.Name] = true
+	}
+	if c.EmbedKey != "" {
+		if _, err := parseEmbedKey(c.EmbedKey); err != nil {
+			return bad("embed_key", "%v", err)
+		}
+	}
+	if err := (server.AuthOptions{EmbedOrigins: c.EmbedOrigins}).Validate(); err != nil {
+		return bad("embed_origins", "%v", strings.TrimPrefix(err.Error(), "server: "))
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			// The URL may hold a password: say what is wrong without echoing it.
+			return bad("redis_url", "not a redis:// or rediss:// URL")
+		}
+	}
+	if c.Sessions.IdleTimeout < 0 || c.Sessions.Lifetime < 0 {
+		return bad("sessions", "timeouts must not be negative")
+	}
+	return nil
+}
+
+// parseEmbedKey accepts the key as base64url (what `dashboard` writes) or standard
+// base64, at least 32 bytes. The error never repeats the key.
+func parseEmbedKey(s string) ([]byte, error) {
+	if k, err := auth.ParseSigningKey(s); err == nil {
+		return k, nil
+	}
+	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("not base64 (make one with: head -c 32 /dev/urandom | base64)")
+	}
+	if len(k) < auth.MinKeyBytes {
+		return nil, fmt.Errorf("is %d bytes, want at least %d", len(k), auth.MinKeyBytes)
+	}
+	return k, nil
+}
+
+// baseURL is where browsers reach the server, for printed links.
+func (c *Config) baseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return (&url.URL{Scheme: "http", Host: c.Listen}).String()
+}
+
+// authUsers converts the config's users for auth.NewUsers.
+func authUsers(list []UserConfig) []auth.User {
+	out := make([]auth.User, 0, len(list))
+	for _, u := range list {
+		out = append(out, auth.User{Name: u.Name, PasswordHash: u.PasswordHash, Role: auth.Role(u.Role), Skills: u.Skills})
+	}
+	return out
+}
