@@ -56,7 +56,7 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 	p := templates.SkillTileProps{
 		TileMeta: d.meta(id, "skill", []string{sk.Source}),
 		Name:     sk.Name,
-		Source:   sk.Source,
+		Source:   d.sourceLabel(sk.Source),
 		Agents: []templates.StateCount{
 			{ID: figID(id, "avail"), State: "available", Label: "avail", N: sk.Agents.Available},
 			{ID: figID(id, "busy"), State: "busy", Label: "busy", N: sk.Agents.Busy},
@@ -134,4 +134,13 @@ func skillsGridClass(a Audience, n int) string {
 	}
 	rows := (n + best - 1) / best
 	return "cols-" + itoa(best) + " rows-" + itoa(min(rows, 12))
+}
+
+// sourceLabel names a skill's source on its tile when the snapshot has several
+// sources: two vendors can both have a "Sales" skill.
+func (d *data) sourceLabel(source string) string {
+	if d.snap == nil || len(d.snap.Sources) < 2 {
+		return ""
+	}
+	return source
 }

@@ -58,7 +58,8 @@ type ChannelFigures struct {
 type SkillTileProps struct {
 	TileMeta
 	Name string
-	// Source is the source id the skill comes from, shown small.
+	// Source is the source id the skill comes from, shown small; empty when the
+	// board has one source (then it tells nothing).
 	Source string
 	// Href links to the skill's drill-down (manager view only); empty for no link.
 	Href     string
