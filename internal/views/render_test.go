@@ -381,3 +381,32 @@ func TestErrorPages(t *testing.T) {
 		t.Errorf("404 page: err %v", err)
 	}
 }
+
+// TestSkillSourceTag: with two sources a skill tile names its source (two vendors can
+// both have "Sales"); with one source the tag would only add noise.
+func TestSkillSourceTag(t *testing.T) {
+	t.Parallel()
+	snap := fixture(t, 4, 10)
+	v := Variant{Board: DefaultBoard(), Audience: Wall}
+	for _, tt := range []struct {
+		name    string
+		sources int
+		want    int
+	}{{"two sources", 2, 4}, {"one source", 1, 0}} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := *snap
+			s.Sources = snap.Sources[:tt.sources]
+			ts, err := RenderTiles(context.Background(), v, &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b []byte
+			for _, tile := range ts.Full() {
+				b = append(b, tile.HTML...)
+			}
+			if got := doc(t, b).Find(`[data-testid="skill-source"]`).Length(); got != tt.want {
+				t.Errorf("got %d source tags, want %d", got, tt.want)
+			}
+		})
+	}
+}
