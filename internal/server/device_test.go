@@ -110,7 +110,13 @@ func TestRevokeFromAdminPageUnlinksTheScreen(t *testing.T) {
 	}
 	defer conn2.CloseNow()
 	devs, _ = e.devices.List(ctx)
-	if err := e.devices.Revoke(ctx, devs[1].ID); err != nil {
+	var third string
+	for _, d := range devs {
+		if d.Name == "Floor 3 TV" {
+			third = d.ID
+		}
+	}
+	if err := e.devices.Revoke(ctx, third); err != nil {
 		t.Fatal(err)
 	}
 	if got := readClose(ctx, conn2); got != websocket.StatusCode(4001) {
