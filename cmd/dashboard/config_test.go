@@ -73,6 +73,14 @@ func TestParseConfigBad(t *testing.T) {
 		{"unknown tile", "boards:\n  - id: lobby\n    tiles: [queue, weather]\n", "boards[0].tiles[1]"},
 		{"board without id", "boards:\n  - title: Lobby\n", "boards[0].id"},
 		{"sl threshold as percent", "boards:\n  - id: a\n    thresholds: {service_level_warn: 80}\n", "boards[0].thresholds.service_level_warn"},
+		{"user without hash", "users:\n  - {name: a, role: admin}\n", "users[0].password_hash"},
+		{"unknown role", "users:\n  - {name: a, role: root, password_hash: x}\n", "users[0].role"},
+		{"duplicate user", "users:\n  - {name: a, role: admin, password_hash: x}\n  - {name: a, role: viewer, password_hash: y}\n", "users[1].name"},
+		{"short embed key", "embed_key: c2hvcnQtU0VDUkVULWtleQ==\n", "embed_key"},
+		{"embed key not base64", "embed_key: not*base64*SECRET\n", "embed_key"},
+		{"embed origin with path", "embed_origins: [https://crm.example.com/app]\n", "embed_origins"},
+		{"embed origin without scheme", "embed_origins: [crm.example.com]\n", "embed_origins"},
+		{"bad redis url", "redis_url: http://user:SECRET@redis:6379\n", "redis_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +95,9 @@ func TestParseConfigBad(t *testing.T) {
 			}
 			if strings.Contains(msg, "\n") {
 				t.Errorf("error is not one line: %q", msg)
+			}
+			if strings.Contains(msg, "SECRET") || strings.Contains(msg, "c2hvcnQtU0VDUkVULWtleQ") {
+				t.Errorf("error repeats a secret value: %q", msg)
 			}
 		})
 	}
