@@ -11,7 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/ccdash/ccdash/internal/auth"
-	"github.com/ccdash/ccdash/web/templates"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // requireAdmin returns the admin principal, or answers (login redirect or 403) and
@@ -37,7 +37,7 @@ func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderDevices(w, r, http.StatusOK, p, templates.DevicesPageProps{})
+	s.renderDevices(w, r, http.StatusOK, p, views.DevicesPageProps{})
 }
 
 // handleDeviceCreate makes a device link for a board and shows it once.
@@ -47,17 +47,17 @@ func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.auth.opts.Devices == nil {
-		s.renderDevices(w, r, http.StatusServiceUnavailable, p, templates.DevicesPageProps{Error: "Device links are not enabled on this server."})
+		s.renderDevices(w, r, http.StatusServiceUnavailable, p, views.DevicesPageProps{Error: "Device links are not enabled on this server."})
 		return
 	}
 	board, name := r.PostFormValue("board"), strings.TrimSpace(r.PostFormValue("name"))
 	if _, known := s.boards[board]; !known {
-		s.renderDevices(w, r, http.StatusBadRequest, p, templates.DevicesPageProps{Error: "Choose one of the boards."})
+		s.renderDevices(w, r, http.StatusBadRequest, p, views.DevicesPageProps{Error: "Choose one of the boards."})
 		return
 	}
 	d, secret, err := s.auth.opts.Devices.Create(r.Context(), board, name)
 	if errors.Is(err, auth.ErrInvalidDevice) {
-		s.renderDevices(w, r, http.StatusBadRequest, p, templates.DevicesPageProps{Error: "The name must be 1 to 100 characters, without control characters."})
+		s.renderDevices(w, r, http.StatusBadRequest, p, views.DevicesPageProps{Error: "The name must be 1 to 100 characters, without control characters."})
 		return
 	}
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("device created", "device", d.ID, "board", d.Board, "by", p.Name)
-	s.renderDevices(w, r, http.StatusOK, p, templates.DevicesPageProps{NewURL: link, NewName: d.Name})
+	s.renderDevices(w, r, http.StatusOK, p, views.DevicesPageProps{NewURL: link, NewName: d.Name})
 }
 
 // handleDeviceRevoke revokes a device and closes its sockets now (4003): the
@@ -89,7 +89,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	err := s.auth.opts.Devices.Revoke(r.Context(), id)
 	if errors.Is(err, auth.ErrUnknownDevice) {
-		s.renderDevices(w, r, http.StatusNotFound, p, templates.DevicesPageProps{Error: "There is no such device."})
+		s.renderDevices(w, r, http.StatusNotFound, p, views.DevicesPageProps{Error: "There is no such device."})
 		return
 	}
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/devices", http.StatusSeeOther)
 }
 
-func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props templates.DevicesPageProps) {
+func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props views.DevicesPageProps) {
 	props.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
 	props.User = p.Name
 	props.Boards = s.boardOrder
@@ -114,14 +114,14 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 			return
 		}
 		for _, d := range devs {
-			row := templates.DeviceRow{ID: d.ID, Name: d.Name, Board: d.Board, Created: d.CreatedAt.UTC().Format(time.RFC3339), LastSeen: "never", Revoked: d.Revoked}
+			row := views.DeviceRow{ID: d.ID, Name: d.Name, Board: d.Board, Created: d.CreatedAt.UTC().Format(time.RFC3339), LastSeen: "never", Revoked: d.Revoked}
 			if !d.LastSeen.IsZero() {
 				row.LastSeen = d.LastSeen.UTC().Format(time.RFC3339)
 			}
 			props.Devices = append(props.Devices, row)
 		}
 	}
-	s.renderHTML(w, r, code, templates.DevicesPage(props))
+	s.renderHTML(w, r, code, views.DevicesPage(props))
 }
 
 // baseURL is where browsers reach this server: the configured public URL, else the

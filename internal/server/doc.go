@@ -3,6 +3,6 @@
 // Access control is wired here: every page, /ws and the snapshot API resolve an
 // auth.Principal (session, device link or embed link) and render with its scope.
 //
-// Import rule: views, hub, snapshot, auth, and web/templates for the sign-in and admin
-// pages only (board pages go through views). Nothing imports server except cmd.
+// Import rule: views, hub, snapshot, auth (web/templates only through views). Nothing
+// imports server except cmd.
 package server

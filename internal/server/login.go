@@ -8,13 +8,13 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/ccdash/ccdash/internal/auth"
-	"github.com/ccdash/ccdash/web/templates"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // handleLoginForm shows the sign-in form. Issuing its CSRF token starts a session
 // cookie; signing in replaces that token (auth.Login renews it: no fixation).
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
-	s.renderLogin(w, r, http.StatusOK, templates.LoginPageProps{Next: safeNext(r.URL.Query().Get("next"))})
+	s.renderLogin(w, r, http.StatusOK, views.LoginPageProps{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 // handleLogin checks the rate limit before the password (a throttled attempt costs
@@ -22,7 +22,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("username"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	props := templates.LoginPageProps{Next: next, User: name}
+	props := views.LoginPageProps{Next: next, User: name}
 	ip, now := s.auth.clientIP(r), s.now()
 	if ok, retry := s.auth.limiter.Allow(name, ip, now); !ok {
 		props.Error = auth.TooManyAttemptsMessage(retry)
@@ -56,7 +56,7 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	s.renderHTML(w, r, http.StatusOK, templates.LogoutPage(templates.LogoutPageProps{
+	s.renderHTML(w, r, http.StatusOK, views.LogoutPage(views.LogoutPageProps{
 		CSRF: auth.CSRFToken(r.Context(), s.auth.sessions), User: p.Name,
 	}))
 }
@@ -76,9 +76,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, p templates.LoginPageProps) {
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, p views.LoginPageProps) {
 	p.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
-	s.renderHTML(w, r, code, templates.LoginPage(p))
+	s.renderHTML(w, r, code, views.LoginPage(p))
 }
 
 // renderHTML renders c into a buffer first, so a failure is a clean 500.

@@ -1,0 +1,26 @@
+package views
+
+import (
+	"github.com/a-h/templ"
+
+	"github.com/ccdash/ccdash/web/templates"
+)
+
+// The sign-in, sign-out and device-admin pages have no snapshot to adapt, so views
+// passes them through unchanged; they live here so the server reaches templates only
+// through views, and the import arrows stay server → views → templates.
+type (
+	LoginPageProps   = templates.LoginPageProps
+	LogoutPageProps  = templates.LogoutPageProps
+	DevicesPageProps = templates.DevicesPageProps
+	DeviceRow        = templates.DeviceRow
+)
+
+// LoginPage is the sign-in form.
+func LoginPage(p LoginPageProps) templ.Component { return templates.LoginPage(p) }
+
+// LogoutPage confirms a sign-out.
+func LogoutPage(p LogoutPageProps) templ.Component { return templates.LogoutPage(p) }
+
+// DevicesPage is the admin page for wall-display links.
+func DevicesPage(p DevicesPageProps) templ.Component { return templates.DevicesPage(p) }
