@@ -15,7 +15,7 @@ type demoFigures struct {
 	Version uint64
 	Skills  []struct {
 		Key, Source, Name string
-		Queues           []map[string]any
+		Queues            []map[string]any
 	}
 	Agents []struct{ Key, State string }
 }
