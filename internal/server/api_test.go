@@ -109,3 +109,14 @@ func TestNotFoundIsJSONWithReason(t *testing.T) {
 		t.Errorf("got %d %s", code, body)
 	}
 }
+
+func TestMetricsExposeLiveSide(t *testing.T) {
+	t.Parallel()
+	ts := newAPIServer(t, nil)
+	code, body := get(t, ts.URL+"/metrics")
+	for _, m := range []string{"ccdash_ws_clients 0", "ccdash_tile_renders_total", "ccdash_ws_slow_clients_total"} {
+		if code != 200 || !strings.Contains(body, m) {
+			t.Errorf("/metrics: got %d, missing %q", code, m)
+		}
+	}
+}

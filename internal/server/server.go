@@ -83,6 +83,7 @@ func New(opts Options) *Server {
 	}
 	s.hub = hub.New(opts.Hub)
 	s.live = newLive(opts.Store, s.hub, s.log, s.now)
+	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
 	if err != nil {
 		panic(err)
