@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -406,5 +409,88 @@ func repoRoot(t *testing.T) string {
 			t.Fatal("go.mod not found above the test's directory")
 		}
 		dir = parent
+	}
+}
+
+// framer is a third-party page (a "CRM") that embeds a dashboard link in an iframe.
+// It listens on 127.0.0.1 and is opened as http://localhost:port, so it is another
+// site than the dashboard at 127.0.0.1 (hosts differ, not just ports), or as
+// http://127.0.0.1:port for an origin the dashboard does not list.
+type framer struct {
+	port string
+	src  atomic.Value // string: the iframe's src
+}
+
+func startFramer(t *testing.T) *framer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &framer{}
+	f.src.Store("about:blank")
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Partner CRM</title></head><body><h1>Partner CRM</h1>`+
+			`<iframe id="f" src="%s" width="1200" height="700"></iframe></body></html>`, html.EscapeString(f.src.Load().(string)))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	_, f.port, _ = net.SplitHostPort(ln.Addr().String())
+	return f
+}
+
+// url is the framing page as reached through host ("localhost" or "127.0.0.1").
+func (f *framer) url(host string) string { return "http://" + net.JoinHostPort(host, f.port) + "/" }
+
+// origin is the page's origin through host, as embed_origins lists it.
+func (f *framer) origin(host string) string { return "http://" + net.JoinHostPort(host, f.port) }
+
+// frameTab attaches to the cross-site iframe whose URL starts with prefix. Chromium
+// runs such a frame in its own process, as a separate target: the page's context
+// cannot read into it (chromedp docs, "Work in an iframe from another site").
+func (tb *tab) frameTab(t *testing.T, prefix string, timeout time.Duration) *tab {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		infos, err := chromedp.Targets(tb.ctx)
+		if err != nil {
+			t.Fatalf("list targets: %v", err)
+		}
+		for _, info := range infos {
+			if info.Type == "iframe" && strings.HasPrefix(info.URL, prefix) {
+				ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(cancel)
+				if err := startWithin(ctx, cancel, 30*time.Second); err != nil {
+					t.Fatalf("attach to iframe %s: %v", info.URL, err)
+				}
+				return &tab{ctx: ctx}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no iframe target at %s… within %v; page:\n%s", prefix, timeout, tb.dump())
+		}
+		time.Sleep(150 * time.Millisecond) // polling interval
+	}
+}
+
+// waitConsole waits until a console message of the tab's pages matches re.
+func (tb *tab) waitConsole(t *testing.T, timeout time.Duration, what string, re *regexp.Regexp) chromedp.ConsoleMessage {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		for _, m := range tb.messages() {
+			if re.MatchString(m.Text) {
+				return m
+			}
+		}
+		if time.Now().After(deadline) {
+			var all []string
+			for _, m := range tb.messages() {
+				all = append(all, m.String())
+			}
+			t.Fatalf("waiting %v for %s: no console message matches %s; console:\n%s", timeout, what, re, strings.Join(all, "\n"))
+		}
+		time.Sleep(150 * time.Millisecond) // polling interval
 	}
 }

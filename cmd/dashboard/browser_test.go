@@ -11,9 +11,12 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +144,86 @@ func TestBrowser(t *testing.T) {
 			saveArtifact(t, s.name+".png", shot)
 		}
 	})
+
+	t.Run("revoked device wall drops to the unlinked page", func(t *testing.T) {
+		t.Parallel()
+		app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 15})
+		if printedWallURL(app.stdout.String()) == "" {
+			t.Fatalf("the demo printed no device wall link; stdout:\n%s", app.stdout.String())
+		}
+		wall := newTab(t, browser)
+		marker := wall.open(t, app.WallURL)
+		wall.waitJS(t, 45*time.Second, "figures on the device's wall board", hasFiguresJS)
+
+		// The admin works in a browser context of their own: a TV never has their cookie.
+		admin := newTab(t, browser, chromedp.WithNewBrowserContext())
+		admin.login(t, app)
+		revoke := chromedp.CSS(`tr[data-testid="device"] form[action$="/revoke"] button`)
+		admin.do(t, 30*time.Second, chromedp.Navigate(app.Base+"/admin/devices"), chromedp.WaitVisible(revoke))
+		if n := evalJS[int](t, admin, `document.querySelectorAll('tr[data-testid="device"]').length`); n != 1 {
+			t.Fatalf("devices listed = %d, want 1 (the demo wall)", n)
+		}
+		admin.do(t, 15*time.Second, chromedp.Click(revoke))
+		admin.waitJS(t, 15*time.Second, "the device listed as revoked",
+			`Array.from(document.querySelectorAll('tr[data-testid="device"]')).every(r => /revoked/.test(r.textContent))`)
+
+		// Unlinked within one ping interval (20 s); the revoke kicks the socket at once.
+		wall.waitJS(t, 25*time.Second, "the wall to show the unlinked page",
+			`(() => { const e = document.querySelector('[data-testid="error"]'); return !!e && /unlinked/i.test(e.textContent) && !document.querySelector('main .fv') })()`)
+		if evalJS[bool](t, wall, markerJS(marker)) {
+			t.Error("the unlinked page is the old document (marker still set); want the page reloaded to the server's answer")
+		}
+	})
+
+	t.Run("embed in a cross-site iframe: live where allowed, refused elsewhere", func(t *testing.T) {
+		t.Parallel()
+		crm := startFramer(t)
+		dir := t.TempDir()
+		cfgPath := filepath.Join(dir, "ccdash.yaml")
+		cfgYAML := "embed_origins:\n  - " + crm.origin("localhost") + "\n" // no sources: still the demo
+		if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg := appConfig{addr: "127.0.0.1:0", seed: 16, dataDir: filepath.Join(dir, "data"), config: cfgPath}
+		app := startDemoApp(t, cfg)
+		crm.src.Store(embedURL(t, app, cfg))
+
+		allowed := newTab(t, browser)
+		allowed.do(t, 30*time.Second, chromedp.Navigate(crm.url("localhost")), chromedp.WaitReady(chromedp.CSS("#f")))
+		frame := allowed.frameTab(t, app.Base+"/embed/", 30*time.Second)
+		frame.waitJS(t, 45*time.Second, "figures in the embedded board", hasFiguresJS)
+		before := evalJS[string](t, frame, figuresJS)
+		frame.waitJS(t, 45*time.Second, "a figure in the iframe to change from "+before, figuresJS+` !== `+strconv.Quote(before))
+		for _, m := range allowed.messages() {
+			if strings.Contains(m.Text, "frame-ancestors") {
+				t.Errorf("allowed origin %s got a framing error: %s", crm.origin("localhost"), m)
+			}
+		}
+
+		refused := newTab(t, browser)
+		refused.do(t, 30*time.Second, chromedp.Navigate(crm.url("127.0.0.1")), chromedp.WaitReady(chromedp.CSS("#f")))
+		m := refused.waitConsole(t, 20*time.Second, "Chromium refusing the frame by CSP frame-ancestors",
+			// Chromium's wording changed over versions; both name the directive.
+			regexp.MustCompile(`(?i)(violates the following Content Security Policy directive: "frame-ancestors|refused to frame.*frame-ancestors)`))
+		t.Logf("refused as expected: %s", m)
+	})
+}
+
+// embedURL is a signed embed link for the demo board, made the way an operator makes
+// one (`dashboard embed-url`, same data dir and config as the server), pointed at the
+// address the test server listens on.
+func embedURL(t *testing.T, app *demoApp, cfg appConfig) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args := []string{"--config", cfg.config, "--data-dir", cfg.dataDir, "--board", "demo"}
+	if err := runEmbedURL(args, cfg.getenv, time.Now(), &out, &errOut); err != nil {
+		t.Fatalf("embed-url %v: %v\n%s", args, err, errOut.String())
+	}
+	u, err := url.Parse(strings.TrimSpace(out.String()))
+	if err != nil || !strings.HasPrefix(u.Path, "/embed/demo") || u.RawQuery == "" {
+		t.Fatalf("embed-url printed %q, want an /embed/demo link with a token", out.String())
+	}
+	return app.Base + u.RequestURI()
 }
 
 // checkPNG fails unless b is a PNG of exactly w×h (the viewport, not a blank error).
