@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"hash/fnv"
 	"time"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -134,7 +135,18 @@ func (w *World) setStatus(a *Agent, st Status, reason string) {
 	if a.Status == st && a.ReasonID == reason {
 		return
 	}
-	a.Status, a.ReasonID, a.Since = st, reason, w.Now
+	since := w.Now
+	if a.Since.IsZero() && st != StatusOffline {
+		// The floor existed before the simulation began: an agent found logged in at
+		// the first step has been in that state for a while, not since exactly then
+		// (otherwise every agent would show the same time in state on the wall). The
+		// offset comes from the agent's id, not the floor's random stream, so adding it
+		// changes nothing else that happens on a given seed.
+		h := fnv.New32a()
+		h.Write([]byte(a.ID))
+		since = since.Add(-time.Duration(h.Sum32()%5400) * time.Second)
+	}
+	a.Status, a.ReasonID, a.Since = st, reason, since
 }
 
 // plainAway is the reason id of a plain away: Comm100's system status, none on LP.
