@@ -39,7 +39,7 @@ web/static/vendor/ws.js: node_modules/.package-lock.json
 
 ## generate: regenerate templ components (generated files are committed)
 generate:
-	$(GO) tool templ generate -path web/templates
+	$(GO) tool templ generate
 
 ## check-generated: fail if committed *_templ.go files are stale
 check-generated: generate
