@@ -116,6 +116,9 @@ func TestOneFigureChangeIsOneSmallMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(msg) >= 1024 {
+		t.Errorf("one skill's waiting change sent %d bytes, want < 1024", len(msg))
+	}
 	if strings.Contains(string(msg), "Support") {
 		t.Errorf("diff carries an unchanged skill: %s", msg)
 	}
