@@ -109,7 +109,7 @@ func TestLivePersonAgreesWithSimulatorTruth(t *testing.T) {
 							wantNear(t, what+" avg wait 30m", q.AvgWait30m, qt.AvgWait30m)
 							var sl float64
 							for _, w := range qt.Waits30m {
-								if w < q.ServiceLevelTarget {
+								if w < q.ServiceLevelTarget.Or(0) {
 									sl++
 								}
 							}

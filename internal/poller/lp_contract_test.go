@@ -193,7 +193,7 @@ func TestLPContractSLA(t *testing.T) {
 			}
 			q := partQueue(t, b.part(), "7", snapshot.Chat)
 			eqOpt(t, "service level", q.ServiceLevel, tc.want)
-			if q.ServiceLevelTarget != tc.target {
+			if q.ServiceLevelTarget != snapshot.Some(tc.target) {
 				t.Errorf("target = %v, want %v", q.ServiceLevelTarget, tc.target)
 			}
 		})

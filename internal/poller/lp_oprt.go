@@ -183,7 +183,7 @@ func (b *lpBuild) sla(skillID string, target time.Duration, body []byte) error {
 		return err
 	}
 	q := b.chat(skillID)
-	q.ServiceLevelTarget = target
+	q.ServiceLevelTarget = snapshot.Some(target)
 	q.ServiceLevel = snapshot.ServiceLevelFromHistogram(buckets, target)
 	return nil
 }

@@ -75,7 +75,8 @@ func TestSnapshotJSON(t *testing.T) {
 	t.Parallel()
 	snap := &snapshot.Snapshot{Version: 7, TakenAt: testNow,
 		Skills: []snapshot.Skill{{Key: "comm100:a", Name: "Sales", Queues: []snapshot.Queue{{
-			Channel: snapshot.Chat, Waiting: snapshot.Some[int64](4), LongestWait: snapshot.Some(95 * time.Second)}}}}}
+			Channel: snapshot.Chat, Waiting: snapshot.Some[int64](4), LongestWait: snapshot.Some(95 * time.Second),
+			ServiceLevelTarget: snapshot.Some(30 * time.Second)}}}}}
 	e := newAuthEnv(t, nil)
 	e.store.Publish(snap)
 	c := e.client(t)
@@ -96,7 +97,7 @@ func TestSnapshotJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := got.Skills[0].Queues[0]
-	if got.Version != 7 || q["waiting"] != 4.0 || q["longestWaitSec"] != 95.0 || q["abandonRate"] != nil {
+	if got.Version != 7 || q["waiting"] != 4.0 || q["longestWaitSec"] != 95.0 || q["abandonRate"] != nil || q["serviceLevelTargetSec"] != 30.0 {
 		t.Errorf("got %s", body)
 	}
 }

@@ -79,8 +79,9 @@ type Queue struct {
 	Ongoing Opt[int64] `json:"ongoing"`
 	// ServiceLevel is the share 0..1 answered within ServiceLevelTarget.
 	ServiceLevel Opt[float64] `json:"serviceLevel"`
-	// ServiceLevelTarget is the answer-time threshold ServiceLevel is measured against.
-	ServiceLevelTarget time.Duration `json:"serviceLevelTargetSec"`
+	// ServiceLevelTarget is the answer-time threshold ServiceLevel is measured against;
+	// unknown when the vendor measured none (the board's default target applies).
+	ServiceLevelTarget Opt[time.Duration] `json:"serviceLevelTargetSec"`
 	// AvailableSlots is free agent capacity for this skill now.
 	AvailableSlots Opt[int64] `json:"availableSlots"`
 	// EstimatedWait is the vendor's estimate for a new contact.

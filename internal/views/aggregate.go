@@ -30,16 +30,16 @@ func aggregate(qs []snapshot.Queue, defaultTarget time.Duration) snapshot.Queue 
 	out.AbandonRate = weighted(qs, func(q snapshot.Queue) (float64, bool) { return q.AbandonRate.Get() })
 
 	// One target if every queue with a service level agrees; else the board's.
-	out.ServiceLevelTarget = defaultTarget
+	out.ServiceLevelTarget = snapshot.Some(defaultTarget)
 	first := true
 	for _, q := range qs {
-		if !q.ServiceLevel.Known() || q.ServiceLevelTarget <= 0 {
+		if !q.ServiceLevel.Known() || !q.ServiceLevelTarget.Known() {
 			continue
 		}
 		if first {
 			out.ServiceLevelTarget, first = q.ServiceLevelTarget, false
 		} else if q.ServiceLevelTarget != out.ServiceLevelTarget {
-			out.ServiceLevelTarget = 0 // mixed: the note is left off rather than lie
+			out.ServiceLevelTarget = snapshot.None[time.Duration]() // mixed: the note is left off rather than lie
 			break
 		}
 	}

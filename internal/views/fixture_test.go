@@ -128,7 +128,7 @@ func queue(r *rand.Rand, ch snapshot.Channel) snapshot.Queue {
 		AbandonRate:        snapshot.Some(float64(r.IntN(14)) / 100),
 		Handled:            snapshot.Some(int64(20 + r.IntN(200))),
 		ServiceLevel:       snapshot.Some(0.5 + float64(r.IntN(50))/100),
-		ServiceLevelTarget: 30 * time.Second,
+		ServiceLevelTarget: snapshot.Some(30 * time.Second),
 	}
 }
 

@@ -18,7 +18,7 @@ func queueFigures(id string, q snapshot.Queue, t Thresholds) []templates.Figure 
 		{ID: figID(id, "avg60"), Label: "Avg wait", Value: fmtDur(q.AvgWait60m), Level: higherWorse(q.AvgWait60m, t.AvgWaitWarn, t.AvgWaitCrit), Note: "60 min"},
 		{ID: figID(id, "aband"), Label: "Abandoned", Value: fmtCount(q.Abandoned30m), Note: "30 min"},
 		{ID: figID(id, "abandrate"), Label: "Abandon rate", Value: fmtPct(q.AbandonRate), Level: higherWorse(q.AbandonRate, t.AbandonRateWarn, t.AbandonRateCrit)},
-		{ID: figID(id, "sl"), Label: "Service level", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, t.ServiceLevelWarn, t.ServiceLevelCrit), Note: fmtTarget(q.ServiceLevelTarget)},
+		{ID: figID(id, "sl"), Label: "Service level", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, t.ServiceLevelWarn, t.ServiceLevelCrit), Note: fmtTarget(q.ServiceLevelTarget.Or(0))},
 	}
 }
 
@@ -72,8 +72,8 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 	}
 	used := map[string]bool{}
 	for i, q := range qs {
-		if q.ServiceLevelTarget <= 0 {
-			q.ServiceLevelTarget = d.t.ServiceLevelTarget
+		if !q.ServiceLevelTarget.Known() {
+			q.ServiceLevelTarget = snapshot.Some(d.t.ServiceLevelTarget)
 		}
 		ch := channelToken(q.Channel, i, used)
 		c := templates.ChannelFigures{
