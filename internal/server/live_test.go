@@ -193,3 +193,39 @@ func TestShutdownClosesWith1012(t *testing.T) {
 		t.Errorf("server stopped serving plain HTTP: %v", err)
 	}
 }
+
+// TestBoardVariantsMetricCountsWatchedOnly: ccdash_board_variants counts variants with
+// a live page, not topics the hub keeps rendered for a while after the last one left.
+func TestBoardVariantsMetricCountsWatchedOnly(t *testing.T) {
+	t.Parallel()
+	e := newLiveEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _ := e.dial(t, ctx)
+	if _, body := get(t, e.ts.URL+"/metrics"); !strings.Contains(body, "ccdash_board_variants 1\n") {
+		t.Errorf("with one page open: metrics lack ccdash_board_variants 1")
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+	for {
+		_, body := get(t, e.ts.URL+"/metrics")
+		if strings.Contains(body, "ccdash_ws_clients 0\n") {
+			if !strings.Contains(body, "ccdash_board_variants 0\n") {
+				t.Errorf("after the last page left: got %q, want ccdash_board_variants 0", metricLine(body, "ccdash_board_variants"))
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the closed socket was never unsubscribed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func metricLine(body, name string) string {
+	for l := range strings.Lines(body) {
+		if strings.HasPrefix(l, name+" ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}

@@ -9,7 +9,7 @@ func (s *Server) registerMetrics() {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_ws_clients", Help: "Open WebSocket connections (pages live now)."},
 			func() float64 { return float64(s.hub.Stats().Subscribers) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_board_variants", Help: "Board variants with at least one live page."},
-			func() float64 { return float64(s.hub.Stats().Topics) }),
+			func() float64 { return float64(len(s.hub.Topics())) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_ws_messages_sent_total", Help: "WebSocket messages written to pages."},
 			func() float64 { return float64(s.hub.Stats().Sent) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_ws_slow_clients_total", Help: "Pages disconnected because their send queue was full."},
