@@ -111,24 +111,29 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-// TestWebSocketOrigin: the live channel accepts this server's own pages and the
-// configured embed origins, and refuses any other Origin with 403.
+// TestWebSocketOrigin: the live channel accepts this server's own pages, and the
+// configured embed origins on embed sockets only; it refuses any other Origin with 403.
 func TestWebSocketOrigin(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, func(o *Options) { o.Auth.PublicURL = "https://wall.example.com" })
 	tok := auth.SignEmbed(embedKey, auth.EmbedClaims{Board: "lobby"})
 	u, _ := url.Parse(e.ts.URL)
+	embed := "/ws?board=lobby&view=embed&token=" + tok
 	tests := []struct {
-		name, origin string
-		want         int // 0 = accepted
+		name, path, origin string
+		want               int // 0 = accepted
 	}{
-		{"no Origin (not a browser)", "", 0},
-		{"same host", "http://" + u.Host, 0},
-		{"public URL", "https://wall.example.com", 0},
-		{"embed origin", embedOrigin, 0},
-		{"embed origin over http", "http://crm.example.com", 403},
-		{"foreign", "https://evil.example", 403},
-		{"look-alike", "https://crm.example.com.evil.example", 403},
+		{"no Origin (not a browser)", embed, "", 0},
+		{"same host", embed, "http://" + u.Host, 0},
+		{"public URL", embed, "https://wall.example.com", 0},
+		{"embed origin", embed, embedOrigin, 0},
+		{"embed origin over http", embed, "http://crm.example.com", 403},
+		{"foreign", embed, "https://evil.example", 403},
+		{"look-alike", embed, "https://crm.example.com.evil.example", 403},
+		{"manager from same host", "/ws?board=demo&view=manager", "http://" + u.Host, 0},
+		{"manager from public URL", "/ws?board=demo&view=manager", "https://wall.example.com", 0},
+		{"manager from embed origin", "/ws?board=demo&view=manager", embedOrigin, 403},
+		{"wall from embed origin", "/ws?board=demo&view=wall", embedOrigin, 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +143,7 @@ func TestWebSocketOrigin(t *testing.T) {
 			if tt.origin != "" {
 				h.Set("Origin", tt.origin)
 			}
-			conn, _, res, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=embed&token="+tok, h)
+			conn, _, res, err := e.dialWS(t, ctx, nil, tt.path, h)
 			if tt.want == 0 {
 				if err != nil {
 					t.Fatalf("refused: %v", err)

@@ -199,12 +199,25 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		Topic:  topic,
 		Key:    p.Key,
 		Hello:  clockHello(s.now),
-		Accept: &websocket.AcceptOptions{OriginPatterns: s.auth.originPatterns},
+		Accept: &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(aud)},
 		Check:  func() bool { return s.stillValid(r, p) },
 	})
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)
 	}
+}
+
+// wsOrigins is the Origin allow-list of a socket for aud. The embed origins may open
+// embed sockets only: a site allowed to frame embeds must not open a wall or manager
+// socket, which the browser would send with the user's (SameSite=Lax) session cookie.
+func (s *Server) wsOrigins(aud views.Audience) []string {
+	if aud == views.Embed {
+		return s.auth.originPatterns
+	}
+	_, embed, _ := s.auth.opts.origins() // validated by New; embed patterns = ancestors
+	return slices.DeleteFunc(slices.Clone(s.auth.originPatterns), func(p string) bool {
+		return slices.Contains(embed, p)
+	})
 }
 
 // stillValid re-resolves a socket's credential: a revoked device, an expired embed
