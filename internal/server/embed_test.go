@@ -161,3 +161,42 @@ func TestWebSocketOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbedTilesFollowBoardTiles: a tile embed serves only tiles its board shows, so
+// a public board configured with the queue alone never serves agent names.
+func TestEmbedTilesFollowBoardTiles(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		o.Boards = append(o.Boards,
+			views.Board{ID: "kiosk", Title: "Kiosk", Public: true, Tiles: []views.TileKind{views.TileQueue}},
+			views.Board{ID: "skillwall", Title: "Skill wall", Public: true, Tiles: []views.TileKind{views.TileSkills}})
+	})
+	sales := views.SkillTileID("comm100:a")
+	tests := []struct {
+		name, path string
+		want       int
+	}{
+		{"listed kind", "/embed/kiosk/tiles/queue", 200},
+		{"unlisted agents", "/embed/kiosk/tiles/agents", 404},
+		{"unlisted today", "/embed/kiosk/tiles/today", 404},
+		{"skill tile without the skills tile", "/embed/kiosk/tiles/" + sales, 404},
+		{"skill tile with the skills tile", "/embed/skillwall/tiles/" + sales, 200},
+		{"unlisted kind on a skills board", "/embed/skillwall/tiles/agents", 404},
+		{"no list means all", "/embed/demo/tiles/agents", 200},
+		{"socket of an unlisted kind", "/ws?board=kiosk&view=embed&tile=agents", 404},
+		{"socket of an unlisted skill tile", "/ws?board=kiosk&view=embed&tile=" + sales, 404},
+	}
+	c := &http.Client{Timeout: 10 * time.Second}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := do(t, c, "GET", e.ts.URL+tt.path, nil)
+			if r.code != tt.want {
+				t.Errorf("GET %s: got %d %.200s; want %d", tt.path, r.code, r.body, tt.want)
+			}
+			if r.code == 404 && (strings.Contains(r.body, "Ann") || strings.Contains(r.body, "tile-agents")) {
+				t.Errorf("GET %s: a refused tile leaked the board: %.300s", tt.path, r.body)
+			}
+		})
+	}
+}

@@ -38,20 +38,31 @@ func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, b views.Board
 		return pageRequest{}, false
 	}
 	if tile != "" {
-		b = s.tileBoard(b, tile)
+		var ok bool
+		if b, ok = s.tileBoard(b, tile); !ok {
+			s.renderError(w, r, http.StatusNotFound, "That tile is not on this board.")
+			return pageRequest{}, false
+		}
 	}
 	return pageRequest{variant: views.Variant{Board: b, Audience: aud, Scope: scope, Skill: skill, Sort: sort}, tile: tile}, true
 }
 
 // tileBoard narrows b to the one tile an embed shows, under a board id no config can
 // use ("~" is not allowed in ids), so a tile embed's WebSocket topic carries that
-// tile only and a tile embed token never receives the rest of the board.
-func (s *Server) tileBoard(b views.Board, tile string) views.Board {
+// tile only and a tile embed token never receives the rest of the board. It reports
+// false for a tile the board does not show: a kind missing from its tiles list (empty
+// = all), or a skill tile on a board without the skills tile. Otherwise a public board
+// configured to show the queue only would serve its agent names to anyone.
+func (s *Server) tileBoard(b views.Board, tile string) (views.Board, bool) {
+	shows := func(k views.TileKind) bool { return len(b.Tiles) == 0 || slices.Contains(b.Tiles, k) }
 	nb := b
 	nb.ID = b.ID + "~" + tile
-	if slices.Contains(views.AllTiles, views.TileKind(tile)) {
-		nb.Tiles = []views.TileKind{views.TileKind(tile)}
-		return nb
+	if k := views.TileKind(tile); slices.Contains(views.AllTiles, k) {
+		nb.Tiles = []views.TileKind{k}
+		return nb, shows(k)
+	}
+	if !shows(views.TileSkills) {
+		return views.Board{}, false
 	}
 	nb.Tiles = []views.TileKind{views.TileSkills}
 	// A skill tile id: find its skill so only that skill is rendered. An id that
@@ -65,7 +76,7 @@ func (s *Server) tileBoard(b views.Board, tile string) views.Board {
 			}
 		}
 	}
-	return nb
+	return nb, true
 }
 
 // boardWants mirrors the board's skill filter (key or name, case-insensitive).
