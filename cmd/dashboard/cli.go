@@ -37,7 +37,7 @@ func (c *cliConfig) load(getenv func(string) string) (*Config, []views.Board, er
 	if c.dataDir != "" {
 		cfg.DataDir = c.dataDir
 	}
-	boards, err := buildBoards(cfg.Boards)
+	boards, err := buildBoards(cfg.Boards, 0) // the CLI needs board ids only
 	if err != nil {
 		return nil, nil, err
 	}

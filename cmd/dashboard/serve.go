@@ -92,7 +92,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	boards, err := buildBoards(cfg.Boards)
+	staleAfter := staleAfterFor(sources)
+	boards, err := buildBoards(cfg.Boards, staleAfter)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts})
+	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -174,4 +175,17 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 		l = slog.LevelError
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// staleAfterFor is when data counts as stale: three missed polls of the slowest
+// source, and never under 45s. A fixed 45s would flag a source polled every minute
+// as stale (and fail /readyz) for part of every minute.
+func staleAfterFor(sources []poller.SourceConfig) time.Duration {
+	d := 45 * time.Second
+	for _, s := range sources {
+		if iv := 3 * s.Interval; iv > d {
+			d = iv
+		}
+	}
+	return d
 }
