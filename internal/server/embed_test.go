@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
 )
 
@@ -199,4 +200,56 @@ func TestEmbedTilesFollowBoardTiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSkillTileEmbedBeforeItsSkill: a skill tile asked for before the snapshot has
+// that skill (just after a restart, or a skill added later) is answered 503 (page
+// without data, socket) or 404 (page with data) and cached nowhere, so the same embed
+// shows the skill once it appears.
+func TestSkillTileEmbedBeforeItsSkill(t *testing.T) {
+	t.Parallel()
+	st := snapshot.NewStore() // nothing published yet: the first poll has not run
+	e := newAuthEnv(t, func(o *Options) { o.Store = st })
+	c := &http.Client{Timeout: 10 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	check := func(t *testing.T, key, name string, wantPage, wantWS int) {
+		t.Helper()
+		tile := views.SkillTileID(key)
+		r := do(t, c, "GET", e.ts.URL+"/embed/demo/tiles/"+tile, nil)
+		if r.code != wantPage || (wantPage == 200) != strings.Contains(r.body, name) {
+			t.Errorf("page of %s: got %d %.200s; want %d", tile, r.code, r.body, wantPage)
+		}
+		if wantPage == 503 && r.header.Get("Retry-After") == "" {
+			t.Errorf("page of %s: 503 without Retry-After", tile)
+		}
+		conn, first, res, err := e.dialWS(t, ctx, nil, "/ws?board=demo&view=embed&tile="+tile, nil)
+		if wantWS == 0 {
+			if err != nil {
+				t.Fatalf("socket of %s: %v", tile, err)
+			}
+			defer conn.CloseNow()
+			if !strings.Contains(first, name) {
+				t.Errorf("socket of %s: first message lacks %q: %.300s", tile, name, first)
+			}
+			return
+		}
+		if err == nil {
+			conn.CloseNow()
+			t.Fatalf("socket of %s opened, want %d", tile, wantWS)
+		}
+		if res == nil || res.StatusCode != wantWS || res.Header.Get("Retry-After") == "" {
+			t.Errorf("socket of %s: got %v, want %d with Retry-After", tile, err, wantWS)
+		}
+	}
+	check(t, "comm100:a", "Sales", 503, 503)
+	st.Publish(scopedSnap(1, 1))
+	check(t, "comm100:a", "Sales", 200, 0)
+
+	check(t, "comm100:c", "Returns", 404, 503)
+	next := scopedSnap(2, 1)
+	next.Skills = append(next.Skills, snapshot.Skill{Key: "comm100:c", ID: "c", Source: "comm100", Name: "Returns",
+		Queues: []snapshot.Queue{{Channel: snapshot.Chat, Waiting: snapshot.Some[int64](3)}}})
+	st.Publish(next)
+	check(t, "comm100:c", "Returns", 200, 0)
 }

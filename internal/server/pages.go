@@ -24,9 +24,9 @@ type pageRequest struct {
 	tile    string // embed of one tile
 }
 
-// parsePage validates the query of a page or /ws request for board b. It writes the
-// error page itself and returns false when the request is bad.
-func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, b views.Board, aud views.Audience, scope snapshot.Scope, tile string) (pageRequest, bool) {
+// parsePage validates the query of a page or (socket true) /ws request for board b.
+// It writes the error page itself and returns false when the request is bad.
+func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, b views.Board, aud views.Audience, scope snapshot.Scope, tile string, socket bool) (pageRequest, bool) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The address has a malformed query string.")
@@ -38,45 +38,64 @@ func (s *Server) parsePage(w http.ResponseWriter, r *http.Request, b views.Board
 		return pageRequest{}, false
 	}
 	if tile != "" {
-		var ok bool
-		if b, ok = s.tileBoard(b, tile); !ok {
+		var res tileResult
+		switch b, res = s.tileBoard(b, tile); {
+		case res == tileNotShown, res == tileUnresolved && !socket && s.opts.Store.Load() != nil:
 			s.renderError(w, r, http.StatusNotFound, "That tile is not on this board.")
+			return pageRequest{}, false
+		case res == tileUnresolved:
+			// No data yet (just started) or the skill left the snapshot after the page
+			// loaded: nothing is cached under the tile's key, and the page retries.
+			w.Header().Set("Retry-After", "5")
+			s.renderError(w, r, http.StatusServiceUnavailable, "This tile has no data yet; it will appear shortly.")
 			return pageRequest{}, false
 		}
 	}
 	return pageRequest{variant: views.Variant{Board: b, Audience: aud, Scope: scope, Skill: skill, Sort: sort}, tile: tile}, true
 }
 
+// tileResult says whether tileBoard could narrow a board to a tile.
+type tileResult int
+
+const (
+	tileOK         tileResult = iota
+	tileNotShown              // the board does not show that tile: 404
+	tileUnresolved            // a skill tile id the current snapshot has no skill for
+)
+
 // tileBoard narrows b to the one tile an embed shows, under a board id no config can
 // use ("~" is not allowed in ids), so a tile embed's WebSocket topic carries that
 // tile only and a tile embed token never receives the rest of the board. It reports
-// false for a tile the board does not show: a kind missing from its tiles list (empty
-// = all), or a skill tile on a board without the skills tile. Otherwise a public board
-// configured to show the queue only would serve its agent names to anyone.
-func (s *Server) tileBoard(b views.Board, tile string) (views.Board, bool) {
+// tileNotShown for a tile the board does not show: a kind missing from its tiles list
+// (empty = all), or a skill tile on a board without the skills tile. Otherwise a
+// public board configured to show the queue only would serve agent names to anyone.
+func (s *Server) tileBoard(b views.Board, tile string) (views.Board, tileResult) {
 	shows := func(k views.TileKind) bool { return len(b.Tiles) == 0 || slices.Contains(b.Tiles, k) }
 	nb := b
 	nb.ID = b.ID + "~" + tile
 	if k := views.TileKind(tile); slices.Contains(views.AllTiles, k) {
 		nb.Tiles = []views.TileKind{k}
-		return nb, shows(k)
+		if !shows(k) {
+			return views.Board{}, tileNotShown
+		}
+		return nb, tileOK
 	}
 	if !shows(views.TileSkills) {
-		return views.Board{}, false
+		return views.Board{}, tileNotShown
 	}
 	nb.Tiles = []views.TileKind{views.TileSkills}
-	// A skill tile id: find its skill so only that skill is rendered. An id that
-	// matches no skill renders none, and the page then answers 404.
-	nb.Skills = []string{"\x00no such tile"}
+	// A skill tile id: find its skill so only that skill is rendered. The variant's
+	// key is the tile id, not the skill, so an unresolved id must not reach
+	// live.ensure: a placeholder cached under that key would never be replaced.
 	if snap := s.opts.Store.Load(); snap != nil {
 		for _, sk := range snap.Skills {
 			if views.SkillTileID(sk.Key) == tile && boardWants(b, sk) {
 				nb.Skills = []string{sk.Key}
-				break
+				return nb, tileOK
 			}
 		}
 	}
-	return nb, true
+	return views.Board{}, tileUnresolved
 }
 
 // boardWants mirrors the board's skill filter (key or name, case-insensitive).
@@ -110,7 +129,7 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			s.deny(w, r, a, aud)
 			return
 		}
-		pr, ok := s.parsePage(w, r, b, aud, scopeFor(p, b), tile)
+		pr, ok := s.parsePage(w, r, b, aud, scopeFor(p, b), tile, false)
 		if !ok {
 			return
 		}
@@ -197,7 +216,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	r2 := r.Clone(r.Context())
 	r2.URL.RawQuery = q.Encode()
-	pr, ok := s.parsePage(w, r2, b, aud, scopeFor(p, b), tile)
+	pr, ok := s.parsePage(w, r2, b, aud, scopeFor(p, b), tile, true)
 	if !ok {
 		return
 	}
