@@ -36,3 +36,17 @@ func TestStaleAfterFollowsSlowestSource(t *testing.T) {
 		}
 	}
 }
+
+func TestBusyFloorTime(t *testing.T) {
+	t.Parallel()
+	for h := 0; h < 24; h++ {
+		now := time.Date(2026, 11, 21, h, 17, 0, 0, time.UTC)
+		got := busyFloorTime(now)
+		if !got.Equal(now) {
+			t.Errorf("%v: the instant moved to %v", now, got)
+		}
+		if got.Hour() != 10 || got.Minute() != 30 {
+			t.Errorf("%v: floor local time %v, want 10:30", now, got.Format("15:04"))
+		}
+	}
+}

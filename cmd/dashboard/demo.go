@@ -29,6 +29,7 @@ func startDemo(ctx context.Context, o options, log *slog.Logger) (*demo, error) 
 	cfg.Seed = o.simSeed
 	cfg.Speed = o.simSpeed
 	cfg.Control = true // the fault switch at /_sim/fault, for demos and browser tests
+	cfg.Start = busyFloorTime(time.Now())
 	sim := simulator.New(cfg)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -80,4 +81,22 @@ func demoSources(url string, cfg simulator.Config) []SourceConfig {
 		}
 	}
 	return []SourceConfig{c100, lp}
+}
+
+// busyFloorTime returns now in a time zone where the simulated floor's local time is
+// late morning, so the demo is busy whenever it is started (a real contact center at
+// 3 a.m. is nearly idle, and a demo or its acceptance test would look dead). Instants
+// stay real: only the floor's idea of "time of day" moves, so every timestamp on the
+// pages (time in state, "updated 4 s ago") is still right.
+func busyFloorTime(now time.Time) time.Time {
+	const target = 10*time.Hour + 30*time.Minute
+	u := now.UTC()
+	ofDay := time.Duration(u.Hour())*time.Hour + time.Duration(u.Minute())*time.Minute
+	offset := (target - ofDay).Truncate(time.Minute)
+	if offset > 12*time.Hour {
+		offset -= 24 * time.Hour
+	} else if offset <= -12*time.Hour {
+		offset += 24 * time.Hour
+	}
+	return now.In(time.FixedZone("demo floor", int(offset.Seconds())))
 }
