@@ -255,7 +255,7 @@ func (l *LivePerson) authorize(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tok, err := l.tokens.Token(l.scheme() + "://" + host + "/sentinel/api/v2/account/" + url.PathEscape(l.cfg.AccountID) + "/app/token")
+	tok, err := l.tokens.Token(ctx, l.scheme()+"://"+host+"/sentinel/api/v2/account/"+url.PathEscape(l.cfg.AccountID)+"/app/token")
 	if err != nil {
 		var pe *Error
 		if errors.As(err, &pe) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -27,18 +26,22 @@ const lpTokenDefaultLife = 30 * time.Minute
 // SentinelTokens is an OAuth 2.0 client-credentials token source for LivePerson
 // Sentinel v2. Tokens are fetched through the connector's Client (so they count
 // against the request budget and fail with a classified *Error), cached, renewed
-// lpTokenEarly before expiry, and fetched by one caller at a time:
-// oauth2.ReuseTokenSourceWithExpiry holds its lock while fetching, so concurrent
-// callers wait for the one refresh instead of stampeding Sentinel.
+// lpTokenEarly before expiry, and fetched by one caller at a time: concurrent callers
+// wait for the one refresh instead of stampeding Sentinel.
 //
-// x/oauth2/clientcredentials is not used directly because it bypasses the request
-// budget and, when Sentinel omits expires_in, caches the token forever.
+// The fetch runs under the calling poll's context, so a cancelled poll (shutdown)
+// stops waiting for the request budget at once. oauth2.TokenSource has no context,
+// which is why neither oauth2.ReuseTokenSource nor x/oauth2/clientcredentials is used
+// (the latter also bypasses the budget and, when Sentinel omits expires_in, caches
+// the token forever).
 type SentinelTokens struct {
-	src oauth2.TokenSource
+	fetch *sentinelFetch
+	now   func() time.Time
+	sem   chan struct{} // held while checking or fetching; a channel so waiting obeys ctx
 
-	mu  sync.Mutex
-	url string // token URL the cached source was built for
-	new func(tokenURL string) oauth2.TokenSource
+	// Guarded by sem.
+	tok *oauth2.Token
+	url string // token URL tok was fetched from
 }
 
 // NewSentinelTokens returns a token source for client id/secret. The token URL is
@@ -47,49 +50,53 @@ func NewSentinelTokens(c *Client, clientID, clientSecret string, now func() time
 	if now == nil {
 		now = time.Now
 	}
-	s := &SentinelTokens{}
-	s.new = func(tokenURL string) oauth2.TokenSource {
-		return oauth2.ReuseTokenSourceWithExpiry(nil, &sentinelFetch{c: c, url: tokenURL, id: clientID, secret: clientSecret, now: now}, lpTokenEarly)
+	return &SentinelTokens{
+		fetch: &sentinelFetch{c: c, id: clientID, secret: clientSecret, now: now},
+		now:   now,
+		sem:   make(chan struct{}, 1),
 	}
-	return s
 }
 
 // Token returns a valid access token for the token endpoint tokenURL
-// (https://{sentinel}/sentinel/api/v2/account/{accountId}/app/token).
-func (s *SentinelTokens) Token(tokenURL string) (string, error) {
-	s.mu.Lock()
-	if s.src == nil || s.url != tokenURL {
-		s.src, s.url = s.new(tokenURL), tokenURL
+// (https://{sentinel}/sentinel/api/v2/account/{accountId}/app/token), fetching one
+// under ctx when none is cached or it is about to expire.
+func (s *SentinelTokens) Token(ctx context.Context, tokenURL string) (string, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return "", &Error{Kind: snapshot.ErrTimeout, Op: "liveperson sentinel token", Err: ctx.Err()}
 	}
-	src := s.src
-	s.mu.Unlock()
-	tk, err := src.Token()
+	defer func() { <-s.sem }()
+	if s.tok != nil && s.url == tokenURL && s.now().Before(s.tok.Expiry.Add(-lpTokenEarly)) {
+		return s.tok.AccessToken, nil
+	}
+	tk, err := s.fetch.Token(ctx, tokenURL)
 	if err != nil {
 		return "", err
 	}
+	s.tok, s.url = tk, tokenURL
 	return tk.AccessToken, nil
 }
 
 // Invalidate drops the cached token, so the next Token fetches a new one (after a
-// 401 on a data call: the token was revoked or the clocks disagree).
+// 401 on a data call: the token was revoked or the clocks disagree). It waits for a
+// fetch in progress, which the fetching poll's context bounds.
 func (s *SentinelTokens) Invalidate() {
-	s.mu.Lock()
-	s.src = nil
-	s.mu.Unlock()
+	s.sem <- struct{}{}
+	s.tok = nil
+	<-s.sem
 }
 
 // sentinelFetch fetches one token per call.
 type sentinelFetch struct {
 	c          *Client
-	url        string
 	id, secret string
 	now        func() time.Time
 }
 
-func (f *sentinelFetch) Token() (*oauth2.Token, error) {
-	// oauth2.TokenSource has no context; the Client's per-request timeout bounds it.
+func (f *sentinelFetch) Token(ctx context.Context, tokenURL string) (*oauth2.Token, error) {
 	form := url.Values{"client_id": {f.id}, "client_secret": {f.secret}, "grant_type": {"client_credentials"}}
-	req, err := http.NewRequest(http.MethodPost, f.url, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, &Error{Kind: snapshot.ErrRequest, Op: "liveperson sentinel token", Err: errors.New("bad token URL")}
 	}
@@ -99,7 +106,7 @@ func (f *sentinelFetch) Token() (*oauth2.Token, error) {
 		TokenType   string   `json:"token_type"`
 		ExpiresIn   *float64 `json:"expires_in"`
 	}
-	if err := f.c.Do(context.Background(), req, "liveperson sentinel token", &body); err != nil {
+	if err := f.c.Do(ctx, req, "liveperson sentinel token", &body); err != nil {
 		return nil, err
 	}
 	if body.AccessToken == "" {

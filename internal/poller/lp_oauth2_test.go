@@ -69,7 +69,7 @@ func TestSentinelTokens(t *testing.T) {
 			ts := NewSentinelTokens(&Client{}, "cid", tc.secret, nil)
 			tokenURL := srv.URL + "/sentinel/api/v2/account/123/app/token"
 			if tc.wantKind != "" {
-				_, err := ts.Token(tokenURL)
+				_, err := ts.Token(t.Context(), tokenURL)
 				var pe *Error
 				if !errors.As(err, &pe) || pe.Kind != tc.wantKind {
 					t.Fatalf("err = %v, want *Error kind %s", err, tc.wantKind)
@@ -81,7 +81,7 @@ func TestSentinelTokens(t *testing.T) {
 				var wg sync.WaitGroup
 				for range 10 {
 					wg.Go(func() {
-						if tok, err := ts.Token(tokenURL); err != nil || tok == "" {
+						if tok, err := ts.Token(t.Context(), tokenURL); err != nil || tok == "" {
 							t.Errorf("Token = %q, %v", tok, err)
 						}
 					})
@@ -92,7 +92,7 @@ func TestSentinelTokens(t *testing.T) {
 				}
 			}
 			for range tc.sequence - int(calls.Load()) {
-				if _, err := ts.Token(tokenURL); err != nil {
+				if _, err := ts.Token(t.Context(), tokenURL); err != nil {
 					t.Fatal(err)
 				}
 			}
