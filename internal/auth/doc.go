@@ -11,7 +11,7 @@
 //
 //	pages := sm.LoadAndSave(auth.RequireCSRF(sm)(router)) // every form carries auth.CSRFToken
 //	// handlers: p, err := rs.Resolve(r); p.CanSeeBoard(id); snap.Restrict(p.Scope)
-//	// login: limiter.Allow → users.Authenticate → limiter.Failure/Success → auth.Login
+//	// login: limiter.Allow (counts the attempt) → users.Authenticate → limiter.Success → auth.Login
 //	// /ws: not under LoadAndSave (hijacked); rs.Resolve loads the session read-only.
 //
 // Secrets (passwords, device secrets, signing keys) never appear in errors, logs or

@@ -57,7 +57,6 @@ func newTestApp(t *testing.T, opts SessionOptions, tlsServer bool) *testApp {
 		}
 		u, err := app.users.Load().Authenticate(name, pw)
 		if err != nil {
-			lim.Failure(name, ip, now)
 			http.Error(w, "wrong user name or password", http.StatusUnauthorized)
 			return
 		}

@@ -22,9 +22,9 @@ type LimiterOptions struct {
 	MaxEntries int
 }
 
-// LoginLimiter throttles password guessing per account and per client address. Failures
-// are remembered in a sliding window; memory is bounded by MaxEntries. It is safe for
-// concurrent use. State is per process: with replicas each keeps its own, which still
+// LoginLimiter throttles password guessing per account and per client address. Attempts
+// are counted when allowed, before the password is checked, and remembered in a sliding
+// window; memory is bounded by MaxEntries. It is safe for concurrent use. State is per process: with replicas each keeps its own, which still
 // bounds guessing to replicas × limit.
 type LoginLimiter struct {
 	mu       sync.Mutex
@@ -54,33 +54,37 @@ func NewLoginLimiter(opts LimiterOptions) *LoginLimiter {
 	}
 }
 
-// Allow reports whether a login attempt for account from ip may be checked at all. When
-// not, retryAfter says when the oldest counted failure leaves the window. Call it before
-// Authenticate, so a refused attempt costs no bcrypt work and reveals nothing even with
-// the right password.
+// Allow reports whether a login attempt for account from ip may be checked at all, and
+// if so counts it as a failure already, under the same lock: checking and recording
+// separately, with the password check between, would let N parallel attempts all pass
+// before the first failure is recorded. When refused, retryAfter says when the oldest
+// counted attempt leaves the window. Call it before Authenticate, so a refused attempt
+// costs no bcrypt work and reveals nothing even with the right password; call Success
+// when the password was right. A wrong password needs no further call.
 func (l *LoginLimiter) Allow(account, ip string, now time.Time) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ra := l.accounts.blockedFor(accountKey(account), now, l.opts.Window)
-	ri := l.ips.blockedFor(ipKey(ip), now, l.opts.Window)
-	retryAfter = max(ra, ri)
-	return retryAfter == 0, retryAfter
+	ak, ik := accountKey(account), ipKey(ip)
+	ra := l.accounts.blockedFor(ak, now, l.opts.Window)
+	ri := l.ips.blockedFor(ik, now, l.opts.Window)
+	if retryAfter = max(ra, ri); retryAfter > 0 {
+		return false, retryAfter
+	}
+	l.accounts.add(ak, now, l.opts.Window)
+	l.ips.add(ik, now, l.opts.Window)
+	return true, 0
 }
 
-// Failure records a failed login for account from ip.
-func (l *LoginLimiter) Failure(account, ip string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.accounts.add(accountKey(account), now, l.opts.Window)
-	l.ips.add(ipKey(ip), now, l.opts.Window)
-}
-
-// Success records a successful login: the account's failures are forgotten. The
-// address's are kept, so one valid account cannot be used to reset guessing at others.
+// Success records that the attempt Allow let through had the right password: the
+// account's count is forgotten, and the address gets that one attempt back, so only
+// failures count against it (an office behind one address is not blocked by its own
+// sign-ins). The address's other attempts are kept, so one valid account cannot be
+// used to reset guessing at others.
 func (l *LoginLimiter) Success(account, ip string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.accounts.reset(accountKey(account))
+	l.ips.refund(ipKey(ip))
 }
 
 // TooManyAttemptsMessage is the text to show a refused login, e.g. "Too many login
@@ -168,6 +172,18 @@ func (t *failureTable) add(key string, now time.Time, window time.Duration) {
 	if len(e.times) > t.limit {
 		// Only the newest limit failures decide when the block ends.
 		e.times = append(e.times[:0], e.times[len(e.times)-t.limit:]...)
+	}
+}
+
+// refund forgets key's newest attempt (the one a successful login reserved).
+func (t *failureTable) refund(key string) {
+	el, ok := t.byKey[key]
+	if !ok {
+		return
+	}
+	e := el.Value.(*failureEntry)
+	if e.times = e.times[:max(len(e.times)-1, 0)]; len(e.times) == 0 {
+		t.remove(el)
 	}
 }
 

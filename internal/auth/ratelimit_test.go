@@ -3,6 +3,8 @@ package auth
 import (
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -11,7 +13,7 @@ func TestLoginLimiter(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	type step struct {
-		op           string // "fail", "ok" (success), "allow"
+		op           string // "fail" (allowed, wrong password), "ok" (allowed, right password), "allow"
 		account, ip  string
 		at           time.Duration // after t0
 		wantAllow    bool
@@ -21,6 +23,14 @@ func TestLoginLimiter(t *testing.T) {
 		var s []step
 		for range n {
 			s = append(s, step{op: "fail", account: account, ip: ip, at: at})
+		}
+		return s
+	}
+	// failsFrom is n wrong passwords from ip, each for another account.
+	failsFrom := func(n int, ip string) []step {
+		var s []step
+		for i := range n {
+			s = append(s, step{op: "fail", account: fmt.Sprint("user", i), ip: ip})
 		}
 		return s
 	}
@@ -51,36 +61,34 @@ func TestLoginLimiter(t *testing.T) {
 		{"success resets the account", cat(fails(4, "a", "1.1.1.1", 0),
 			[]step{{op: "ok", account: "a", ip: "1.1.1.1"}}, fails(4, "a", "1.1.1.1", 0),
 			[]step{{op: "allow", account: "a", ip: "1.1.1.1", wantAllow: true}})},
-		{"20 failures from one address block it for every account", cat(
-			func() []step {
-				var s []step
-				for i := range 20 {
-					s = append(s, step{op: "fail", account: fmt.Sprint("user", i), ip: "9.9.9.9"})
-				}
-				return s
-			}(),
+		{"20 failures from one address block it for every account", cat(failsFrom(20, "9.9.9.9"),
 			[]step{
 				{op: "allow", account: "fresh", ip: "9.9.9.9", at: time.Second, wantRetryMax: 15 * time.Minute},
 				{op: "allow", account: "fresh", ip: "8.8.8.8", at: time.Second, wantAllow: true},
 			})},
-		{"success does not reset the address", cat(
+		{"success neither resets nor counts against the address", cat(failsFrom(19, "9.9.9.9"),
+			[]step{
+				{op: "ok", account: "user0", ip: "9.9.9.9"},
+				{op: "fail", account: "user19", ip: "9.9.9.9"},
+				{op: "allow", account: "user0", ip: "9.9.9.9", wantRetryMax: 15 * time.Minute},
+			})},
+		{"many sign-ins from one address", cat(
 			func() []step {
 				var s []step
-				for i := range 20 {
-					s = append(s, step{op: "fail", account: fmt.Sprint("user", i), ip: "9.9.9.9"})
+				for i := range 25 {
+					s = append(s, step{op: "ok", account: fmt.Sprint("user", i), ip: "9.9.9.9"})
 				}
 				return s
 			}(),
-			[]step{
-				{op: "ok", account: "user0", ip: "9.9.9.9"},
-				{op: "allow", account: "user0", ip: "9.9.9.9", wantRetryMax: 15 * time.Minute},
-			})},
-		{"IPv6 grouped by /64", cat(fails(20, "x", "2001:db8:1:2::1", 0),
+			[]step{{op: "allow", account: "fresh", ip: "9.9.9.9", wantAllow: true}})},
+		{"allowed attempts count without a recorded failure", cat(fails(5, "a", "1.1.1.1", 0),
+			[]step{{op: "allow", account: "a", ip: "1.1.1.1", wantRetryMax: 15 * time.Minute}})},
+		{"IPv6 grouped by /64", cat(failsFrom(20, "2001:db8:1:2::1"),
 			[]step{
 				{op: "allow", account: "y", ip: "2001:db8:1:2:ffff::9", wantRetryMax: 15 * time.Minute},
 				{op: "allow", account: "y", ip: "2001:db8:1:3::1", wantAllow: true},
 			})},
-		{"IPv4-mapped IPv6 is the IPv4 address", cat(fails(20, "x", "::ffff:10.0.0.1", 0),
+		{"IPv4-mapped IPv6 is the IPv4 address", cat(failsFrom(20, "::ffff:10.0.0.1"),
 			[]step{{op: "allow", account: "y", ip: "10.0.0.1", wantRetryMax: 15 * time.Minute}})},
 	}
 	for _, tt := range tests {
@@ -90,10 +98,13 @@ func TestLoginLimiter(t *testing.T) {
 			for i, s := range tt.steps {
 				now := t0.Add(s.at)
 				switch s.op {
-				case "fail":
-					l.Failure(s.account, s.ip, now)
-				case "ok":
-					l.Success(s.account, s.ip, now)
+				case "fail", "ok":
+					if ok, retry := l.Allow(s.account, s.ip, now); !ok {
+						t.Fatalf("step %d: %s attempt for %q from %q refused (retry %v)", i, s.op, s.account, s.ip, retry)
+					}
+					if s.op == "ok" {
+						l.Success(s.account, s.ip, now)
+					}
 				case "allow":
 					ok, retry := l.Allow(s.account, s.ip, now)
 					if ok != s.wantAllow {
@@ -116,13 +127,13 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 	l := NewLoginLimiter(LimiterOptions{MaxEntries: 3})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 100 {
-		l.Failure(fmt.Sprint("acct", i), fmt.Sprintf("10.0.0.%d", i), now)
+		l.Allow(fmt.Sprint("acct", i), fmt.Sprintf("10.0.0.%d", i), now)
 	}
 	if a, ip := l.accounts.size(), l.ips.size(); a != 3 || ip != 3 {
 		t.Errorf("tracked accounts, ips = %d, %d; want 3, 3", a, ip)
 	}
 	// A multi-megabyte account name is stored truncated.
-	l.Failure(strings.Repeat("z", 1<<20), "10.0.0.1", now)
+	l.Allow(strings.Repeat("z", 1<<20), "10.0.0.1", now)
 	for k := range l.accounts.byKey {
 		if len(k) > 128 {
 			t.Errorf("account key of %d bytes stored, want <= 128", len(k))
@@ -130,12 +141,34 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 	}
 	// The most recently failing account survives eviction.
 	for range 5 {
-		l.Failure("victim", "10.9.9.9", now)
+		l.Allow("victim", "10.9.9.9", now)
 	}
-	l.Failure("other1", "10.9.9.8", now)
-	l.Failure("other2", "10.9.9.7", now)
+	l.Allow("other1", "10.9.9.8", now)
+	l.Allow("other2", "10.9.9.7", now)
 	if ok, _ := l.Allow("victim", "1.2.3.4", now); ok {
 		t.Error("victim allowed after 5 failures and 2 newer entries in a 3-entry table")
+	}
+}
+
+// TestLoginLimiterConcurrentAttempts: attempts racing for one account are counted as
+// they are allowed, so no more than the limit reach the password check however many
+// arrive before the first one fails.
+func TestLoginLimiterConcurrentAttempts(t *testing.T) {
+	t.Parallel()
+	l := NewLoginLimiter(LimiterOptions{AccountFailures: 5})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			if ok, _ := l.Allow("victim", fmt.Sprintf("10.0.0.%d", i), now); ok {
+				allowed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if got := allowed.Load(); got != 5 {
+		t.Errorf("20 concurrent attempts: %d allowed, want 5 (the limit)", got)
 	}
 }
 

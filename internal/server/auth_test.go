@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -255,6 +256,38 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 	if r := try("manager", managerPW); r.code != http.StatusTooManyRequests {
 		t.Errorf("after 20 failures from one address, another account: got %d, want 429", r.code)
+	}
+}
+
+// TestLoginParallelGuessesLimited: 20 wrong passwords for one account sent at once
+// reach the password check at most 5 times (the limit); the rest are refused with 429,
+// although every one of them arrives before the first bcrypt check has failed.
+func TestLoginParallelGuessesLimited(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, nil)
+	c := e.client(t)
+	form := url.Values{"csrf_token": {e.csrfFrom(t, c, "/login")}, "username": {"admin"}, "password": {"wrong"}}.Encode()
+	codes := make(chan int, 20)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			res, err := c.Post(e.ts.URL+"/login", "application/x-www-form-urlencoded", strings.NewReader(form))
+			if err != nil {
+				t.Errorf("POST /login: %v", err)
+				return
+			}
+			res.Body.Close()
+			codes <- res.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for code := range codes {
+		got[code]++
+	}
+	if got[http.StatusUnauthorized] > 5 || got[http.StatusUnauthorized]+got[http.StatusTooManyRequests] != 20 {
+		t.Errorf("20 parallel wrong passwords: status counts %v, want at most 5 × 401 and the rest 429", got)
 	}
 }
 

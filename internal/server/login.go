@@ -19,6 +19,8 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 
 // handleLogin checks the rate limit before the password (a throttled attempt costs
 // no bcrypt work and reveals nothing even with the right password), then signs in.
+// Allow counts the attempt as it lets it through, so parallel guesses cannot all
+// pass before the first failure is recorded.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("username"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
@@ -32,7 +34,6 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.auth.users.Authenticate(name, pw)
 	if err != nil {
-		s.auth.limiter.Failure(name, ip, now)
 		// The account name is not logged: it may be a password typed in the wrong box.
 		s.log.Info("login failed", "ip", ip)
 		props.Error = "Wrong user name or password."
