@@ -121,31 +121,107 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	return ParseConfig(raw, getenv)
 }
 
-// ParseConfig parses and validates a config file's bytes.
+// ParseConfig parses and validates a config file's bytes. ${NAME} references are
+// expanded after parsing, inside scalar values only, so a secret holding YAML syntax
+// ("#", ": ", quotes, "*", newlines) is taken literally: it cannot truncate, inject keys
+// or reach a parse error.
 func ParseConfig(raw []byte, getenv func(string) string) (*Config, error) {
-	var missing []string
-	raw = envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
-		name := string(envRef.FindSubmatch(m)[1])
-		v := getenv(name)
-		if v == "" {
-			missing = append(missing, name)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config: %s", yamlMessage(err))
+	}
+	var c Config
+	if doc.Kind == 0 { // empty file: the demo
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
 		}
-		return []byte(v)
-	})
+		return &c, nil
+	}
+	var missing, secrets []string
+	expandEnv(&doc, false, getenv, &missing, &secrets)
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("config: environment variable %s is referenced but not set", strings.Join(missing, ", "))
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	// yaml.v3's Node.Decode cannot reject unknown keys, so the expanded tree goes back
+	// through a Decoder with KnownFields.
+	expanded, err := yaml.Marshal(&doc)
+	if err != nil {
+		return nil, fmt.Errorf("config: %s", redactAll(yamlMessage(err), secrets))
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
-	var c Config
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: %s", yamlMessage(err))
+		return nil, fmt.Errorf("config: %s", redactAll(yamlMessage(err), secrets))
 	}
 	if err := c.Validate(); err != nil {
+		if msg := err.Error(); redactAll(msg, secrets) != msg {
+			return nil, fmt.Errorf("config: %s", redactAll(msg, secrets))
+		}
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return &c, nil
 }
+
+// expandEnv replaces ${NAME} in scalar values (never keys), collecting unset names and
+// the substituted values (so errors can redact them).
+func expandEnv(n *yaml.Node, isKey bool, getenv func(string) string, missing, secrets *[]string) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if isKey || !envRef.MatchString(n.Value) {
+			return
+		}
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envRef.FindStringSubmatch(m)[1]
+			v := getenv(name)
+			if v == "" {
+				*missing = append(*missing, name)
+			}
+			*secrets = append(*secrets, v)
+			return v
+		})
+		// A plain ${SITE_ID} may still hold a number; anything else stays a string,
+		// emitted double-quoted so every byte survives the round trip.
+		if n.Style == 0 && isPlainNumber(n.Value) {
+			n.Tag = ""
+			return
+		}
+		n.Tag, n.Style = "!!str", yaml.DoubleQuotedStyle
+	case yaml.MappingNode:
+		for i, c := range n.Content {
+			expandEnv(c, i%2 == 0, getenv, missing, secrets)
+		}
+	default:
+		for _, c := range n.Content {
+			expandEnv(c, false, getenv, missing, secrets)
+		}
+	}
+}
+
+var plainNumber = regexp.MustCompile(`^-?[0-9]+$`)
+
+func isPlainNumber(s string) bool { return plainNumber.MatchString(s) }
+
+// redactAll hides substituted environment values in an error message, including the
+// shortened form yaml.v3 quotes in type errors (cannot unmarshal !!str `abcdefg...`).
+func redactAll(msg string, secrets []string) string {
+	msg = yamlQuoted.ReplaceAllStringFunc(msg, func(q string) string {
+		shown := strings.TrimSuffix(strings.Trim(q, "`"), "...")
+		for _, s := range secrets {
+			if shown != "" && strings.Contains(s, shown) {
+				return "`[redacted]`"
+			}
+		}
+		return q
+	})
+	for _, s := range secrets {
+		if len(s) >= 3 {
+			msg = strings.ReplaceAll(msg, s, "[redacted]")
+		}
+	}
+	return msg
+}
+
+var yamlQuoted = regexp.MustCompile("`[^`]*`")
 
 // yamlMessage keeps yaml's line-numbered messages on one line.
 func yamlMessage(err error) string {
