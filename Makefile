@@ -12,7 +12,7 @@ TEMPL_SRC := $(shell find web/templates -name '*.templ' 2>/dev/null)
 FUZZTIME ?= 4s
 FUZZ := $(shell grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' internal | sort -u | sed 's/func //')
 
-.PHONY: all run build test test-unit fuzz bench generate check-generated lint assets clean
+.PHONY: all run build test test-unit test-race fuzz bench generate check-generated lint assets clean
 
 all: build
 
@@ -50,11 +50,18 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
 	$(GO) vet ./...
 
-## test: everything CI checks — generated files, lint, unit/integration/browser tests, brief fuzzing
-test: assets check-generated lint test-unit fuzz
+## test: everything CI checks — generated files, lint, unit/integration/browser tests,
+## the race detector on the concurrent packages, brief fuzzing
+test: assets check-generated lint test-unit test-race fuzz
 
 test-unit:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The packages with goroutines and shared state; auth is left out because bcrypt under
+# the race detector takes minutes and its state is one mutex-guarded map.
+RACE_PKGS := ./internal/hub ./internal/server ./internal/poller ./internal/snapshot ./internal/simulator ./internal/views
+test-race:
+	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \
