@@ -360,19 +360,29 @@ func (c *Comm100Config) validate(key string) error {
 	return nil
 }
 
-// checkURL accepts absolute http(s) URLs only.
+// checkURL accepts absolute http(s) URLs only. Errors show the URL without userinfo
+// or query, which may hold credentials.
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("not a URL: %q", raw)
+		return errors.New("not a URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("must start with https:// (got %q)", raw)
+		if u.Opaque != "" { // "user:pass@host" parses as scheme "user"
+			return fmt.Errorf("must start with https:// (got scheme %q)", u.Scheme)
+		}
+		return fmt.Errorf("must start with https:// (got %q)", redactedURL(u))
 	}
 	if u.Host == "" {
-		return fmt.Errorf("has no host: %q", raw)
+		return fmt.Errorf("has no host: %q", redactedURL(u))
 	}
 	return nil
+}
+
+func redactedURL(u *url.URL) string {
+	r := *u
+	r.User, r.RawQuery, r.ForceQuery, r.Fragment, r.RawFragment = nil, "", false, "", ""
+	return r.String()
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
