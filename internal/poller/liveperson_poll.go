@@ -280,6 +280,11 @@ func badResponse(op string, err error) error {
 	return &Error{Kind: snapshot.ErrBadResponse, Op: op, Err: err}
 }
 
+// lpNamesRetry is how long a failed account-config look-up waits before it is tried
+// again (at most the TTL): an account without that permission answers 403 every
+// time, and asking on every poll would cost two requests a poll for nothing.
+const lpNamesRetry = 5 * time.Minute
+
 // lpNamesCache keeps the account-config answers (skill names, away reasons) for a
 // TTL: names change rarely and cost two requests.
 type lpNamesCache struct {
@@ -288,6 +293,25 @@ type lpNamesCache struct {
 	mu              sync.Mutex
 	skills, reasons []byte
 	fetched         time.Time
+	failed          time.Time // last failed refresh; zero after a success
+	err             error     // why it failed, for NamesError
+}
+
+// due reports whether the names should be fetched at now.
+func (nc *lpNamesCache) due(now time.Time) bool {
+	if !nc.fetched.IsZero() && now.Sub(nc.fetched) < nc.ttl {
+		return false
+	}
+	return nc.failed.IsZero() || now.Sub(nc.failed) >= min(lpNamesRetry, nc.ttl)
+}
+
+// NamesError returns why the last account-config look-up (skill names, away
+// reasons) failed, or nil. The poll goes on without names, so this is the only place
+// the failure shows.
+func (l *LivePerson) NamesError() error {
+	l.names.mu.Lock()
+	defer l.names.mu.Unlock()
+	return l.names.err
 }
 
 // applyNames applies cached account config, refreshing it when due. A failure keeps
@@ -296,7 +320,7 @@ func (l *LivePerson) applyNames(ctx context.Context, b *lpBuild) {
 	nc := l.names
 	nc.mu.Lock()
 	defer nc.mu.Unlock()
-	if nc.fetched.IsZero() || b.now.Sub(nc.fetched) >= nc.ttl {
+	if nc.due(b.now) {
 		base := "/api/account/" + url.PathEscape(l.cfg.AccountID) + "/configuration/"
 		skills, err1 := l.call(ctx, http.MethodGet, LPServiceAccountConfig, base+"le-users/skills", url.Values{"v": {"2.0"}}, nil, "liveperson skills")
 		reasons, err2 := l.call(ctx, http.MethodGet, LPServiceAccountConfig, base+"le-agents/status-reasons", url.Values{"v": {"2.0"}}, nil, "liveperson status reasons")
@@ -307,7 +331,9 @@ func (l *LivePerson) applyNames(ctx context.Context, b *lpBuild) {
 			nc.reasons = reasons
 		}
 		if err1 == nil && err2 == nil {
-			nc.fetched = b.now
+			nc.fetched, nc.failed, nc.err = b.now, time.Time{}, nil
+		} else {
+			nc.failed, nc.err = b.now, errors.Join(err1, err2)
 		}
 	}
 	if nc.skills != nil {
