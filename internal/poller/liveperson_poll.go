@@ -267,8 +267,12 @@ func (l *LivePerson) authorize(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
-// notEnabled reports whether err says the method is not available on this account.
+// notEnabled reports whether err says the method is not available on this account:
+// refused as a bad request or forbidden, or its service not in the Domain API list.
 func notEnabled(err error) bool {
+	if errors.Is(err, ErrLPServiceNotListed) {
+		return true
+	}
 	var pe *Error
 	if !errors.As(err, &pe) {
 		return false

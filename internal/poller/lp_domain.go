@@ -23,6 +23,11 @@ const (
 	LPServiceAccountConfig = "accountConfigReadOnly" // skills, status reasons
 )
 
+// ErrLPServiceNotListed is wrapped by Host's error when the Domain API answered but
+// does not list the service: for an optional method (EWT) it means the account does
+// not have it, not that the answer is broken.
+var ErrLPServiceNotListed = errors.New("service not listed by the Domain API")
+
 // lpDomains resolves LivePerson service names to hosts through the Domain API
 // ("CSDS"), caching the whole list for a TTL. A host pinned in config always wins
 // (proxies, tests). When a call to a discovered host fails at the transport level the
@@ -50,8 +55,10 @@ func (d *lpDomains) Host(ctx context.Context, service string) (string, error) {
 	defer d.mu.Unlock()
 	// The lock is held across the fetch on purpose: concurrent callers need the
 	// same answer, and one Domain API call is enough for all of them.
+	// A service missing from a fresh list stays missing until the TTL: asking again
+	// on every poll for a service the account does not have costs a request each time.
 	fresh := d.hosts != nil && d.now().Sub(d.fetched) < d.ttl
-	if !fresh || d.hosts[service] == "" {
+	if !fresh {
 		hosts, err := d.fetchAll(ctx)
 		switch {
 		case err == nil:
@@ -68,7 +75,7 @@ func (d *lpDomains) Host(ctx context.Context, service string) (string, error) {
 		return h, nil
 	}
 	return "", &Error{Kind: snapshot.ErrBadResponse, Op: "liveperson domain " + service,
-		Err: fmt.Errorf("service %q not offered for this account", service)}
+		Err: fmt.Errorf("%w: %q", ErrLPServiceNotListed, service)}
 }
 
 // Invalidate forgets the discovered hosts.

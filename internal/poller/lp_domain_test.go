@@ -119,8 +119,16 @@ func TestLPDomainCacheAndRefresh(t *testing.T) {
 	}
 	fail.Store(false)
 	_, err = d.Host(ctx, "msgEwtAPI")
-	if !errors.As(err, &pe) || pe.Kind != snapshot.ErrBadResponse {
-		t.Errorf("unknown service: err = %v, want bad_response", err)
+	if !errors.As(err, &pe) || pe.Kind != snapshot.ErrBadResponse || !errors.Is(err, ErrLPServiceNotListed) {
+		t.Errorf("unknown service: err = %v, want bad_response wrapping ErrLPServiceNotListed", err)
+	}
+	// Not listed stays not listed until the TTL, without asking again.
+	before := calls.Load()
+	if _, err = d.Host(ctx, "msgEwtAPI"); !errors.Is(err, ErrLPServiceNotListed) {
+		t.Errorf("unknown service again: err = %v, want ErrLPServiceNotListed", err)
+	}
+	if got := calls.Load(); got != before {
+		t.Errorf("Domain API calls for an unlisted service within TTL = %d, want %d", got, before)
 	}
 }
 
