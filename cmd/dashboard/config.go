@@ -112,6 +112,11 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // out of the file. Only this form is expanded: a "$" inside a password stays as is.
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
+// The marker a reference becomes before parsing; names hold no '.', so it is unambiguous.
+const envMarkPrefix, envMarkSuffix = "CCDASHENV.", ".END"
+
+var envMark = regexp.MustCompile(`CCDASHENV\.([A-Za-z_][A-Za-z0-9_]*)\.END`)
+
 // LoadConfig reads and validates the config file at path.
 func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	raw, err := os.ReadFile(path)
@@ -126,6 +131,10 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 // ("#", ": ", quotes, "*", newlines) is taken literally: it cannot truncate, inject keys
 // or reach a parse error.
 func ParseConfig(raw []byte, getenv func(string) string) (*Config, error) {
+	// "${" and "}" are YAML flow indicators: `{api_key: ${KEY}}` would not parse. Each
+	// reference becomes a marker made of plain-scalar characters first; expandEnv then
+	// replaces markers inside values.
+	raw = envRef.ReplaceAll(raw, []byte(envMarkPrefix+"$1"+envMarkSuffix))
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("config: %s", yamlMessage(err))
@@ -167,11 +176,16 @@ func ParseConfig(raw []byte, getenv func(string) string) (*Config, error) {
 func expandEnv(n *yaml.Node, isKey bool, getenv func(string) string, missing, secrets *[]string) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if isKey || !envRef.MatchString(n.Value) {
+		if isKey {
+			// Keys are never expanded: put back what the user wrote.
+			n.Value = envMark.ReplaceAllString(n.Value, "$${$1}")
 			return
 		}
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
-			name := envRef.FindStringSubmatch(m)[1]
+		if !envMark.MatchString(n.Value) {
+			return
+		}
+		n.Value = envMark.ReplaceAllStringFunc(n.Value, func(m string) string {
+			name := envMark.FindStringSubmatch(m)[1]
 			v := getenv(name)
 			if v == "" {
 				*missing = append(*missing, name)

@@ -108,3 +108,17 @@ func TestParseConfigEmptyForms(t *testing.T) {
 		})
 	}
 }
+
+// TestParseConfigEnvInFlowMapping: "${" and "}" are YAML flow indicators, yet a
+// reference inside a flow mapping (the compact style most examples use) must work.
+func TestParseConfigEnvInFlowMapping(t *testing.T) {
+	t.Parallel()
+	const y = "sources:\n  - kind: comm100\n    comm100: {base_url: 'https://x.example/v4', site_id: ${SITE}, email: a@b.c, api_key: ${KEY}}\n"
+	c, err := ParseConfig([]byte(y), func(k string) string { return map[string]string{"SITE": "42", "KEY": "k}e{y, x"}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Sources[0].Comm100; got.APIKey != "k}e{y, x" || got.SiteID != 42 {
+		t.Errorf("got api_key %q site_id %d", got.APIKey, got.SiteID)
+	}
+}
