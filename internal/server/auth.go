@@ -52,7 +52,7 @@ type authState struct {
 	resolver *auth.Resolver
 	users    *auth.Users
 	limiter  *auth.LoginLimiter
-	mem      *memstore.MemStore // nil unless New made it; stopped by Close
+	mem      *memstore.MemStore // nil unless New made it; lives as long as the process
 	// publicHTTPS: every cookie is Secure whatever the request looks like.
 	publicHTTPS bool
 	// originPatterns are the WebSocket Origin hosts accepted besides the request Host.

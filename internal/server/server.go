@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -51,7 +50,6 @@ type Server struct {
 	hub        *hub.Hub
 	live       *live
 	auth       *authState
-	closeOnce  sync.Once
 }
 
 // New returns a Server; call Handler to serve it. It panics if opts.Auth is invalid:
@@ -138,10 +136,7 @@ func (s *Server) Handler() http.Handler {
 // which does not touch hijacked connections.
 func (s *Server) Close() {
 	s.hub.Close()
-	// StopCleanup blocks if called twice (its goroutine has gone); Close may be.
-	s.closeOnce.Do(func() {
-		if s.auth.mem != nil {
-			s.auth.mem.StopCleanup()
-		}
-	})
+	// The in-memory session store's cleanup goroutine is left to end with the process:
+	// scs v2.9.0's MemStore.StopCleanup reads a field its own goroutine writes (a data
+	// race, and a stop that can be missed), so calling it is worse than not.
 }
