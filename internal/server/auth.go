@@ -52,7 +52,6 @@ type authState struct {
 	resolver *auth.Resolver
 	users    *auth.Users
 	limiter  *auth.LoginLimiter
-	mem      *memstore.MemStore // nil unless New made it; lives as long as the process
 	// publicHTTPS: every cookie is Secure whatever the request looks like.
 	publicHTTPS bool
 	// originPatterns are the WebSocket Origin hosts accepted besides the request Host.
@@ -104,8 +103,8 @@ func newAuthState(o AuthOptions, log *slog.Logger, now func() time.Time) (*authS
 	}
 	store := o.SessionStore
 	if store == nil {
-		a.mem = memstore.New()
-		store = a.mem
+		// Its cleanup goroutine lives as long as the process (see Server.Close).
+		store = memstore.New()
 	}
 	a.publicHTTPS = strings.HasPrefix(strings.ToLower(o.PublicURL), "https://")
 	if len(ancestors) == 0 {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/coder/websocket"
 	"github.com/go-chi/chi/v5"
@@ -70,17 +69,16 @@ const (
 // (empty = all), or a skill tile on a board without the skills tile. Otherwise a
 // public board configured to show the queue only would serve agent names to anyone.
 func (s *Server) tileBoard(b views.Board, tile string) (views.Board, tileResult) {
-	shows := func(k views.TileKind) bool { return len(b.Tiles) == 0 || slices.Contains(b.Tiles, k) }
 	nb := b
 	nb.ID = b.ID + "~" + tile
 	if k := views.TileKind(tile); slices.Contains(views.AllTiles, k) {
 		nb.Tiles = []views.TileKind{k}
-		if !shows(k) {
+		if !b.Shows(k) {
 			return views.Board{}, tileNotShown
 		}
 		return nb, tileOK
 	}
-	if !shows(views.TileSkills) {
+	if !b.Shows(views.TileSkills) {
 		return views.Board{}, tileNotShown
 	}
 	nb.Tiles = []views.TileKind{views.TileSkills}
@@ -89,26 +87,13 @@ func (s *Server) tileBoard(b views.Board, tile string) (views.Board, tileResult)
 	// live.ensure: a placeholder cached under that key would never be replaced.
 	if snap := s.opts.Store.Load(); snap != nil {
 		for _, sk := range snap.Skills {
-			if views.SkillTileID(sk.Key) == tile && boardWants(b, sk) {
+			if views.SkillTileID(sk.Key) == tile && b.Wants(sk) {
 				nb.Skills = []string{sk.Key}
 				return nb, tileOK
 			}
 		}
 	}
 	return views.Board{}, tileUnresolved
-}
-
-// boardWants mirrors the board's skill filter (key or name, case-insensitive).
-func boardWants(b views.Board, sk snapshot.Skill) bool {
-	if len(b.Skills) == 0 {
-		return true
-	}
-	for _, k := range b.Skills {
-		if k == sk.Key || strings.EqualFold(k, sk.Name) {
-			return true
-		}
-	}
-	return false
 }
 
 // handlePage serves /wall/{board}, /boards/{board} and /embed/{board}[/tiles/{tile}].

@@ -87,10 +87,12 @@ func (b Board) kinds() []TileKind {
 	return b.Tiles
 }
 
-func (b Board) has(k TileKind) bool { return slices.Contains(b.kinds(), k) }
+// Shows reports whether the board shows tiles of kind k (an empty list shows all).
+func (b Board) Shows(k TileKind) bool { return slices.Contains(b.kinds(), k) }
 
-// wants reports whether the board shows skill sk (matched by Key or by name).
-func (b Board) wants(sk snapshot.Skill) bool {
+// Wants reports whether the board shows skill sk (matched by Key or by name,
+// case-insensitive).
+func (b Board) Wants(sk snapshot.Skill) bool {
 	if len(b.Skills) == 0 {
 		return true
 	}

@@ -45,7 +45,7 @@ func newData(v Variant, snap *snapshot.Snapshot) (*data, error) {
 		}
 	}
 	for _, sk := range d.snap.Skills {
-		if v.Board.wants(sk) {
+		if v.Board.Wants(sk) {
 			d.skills = append(d.skills, sk)
 		}
 	}

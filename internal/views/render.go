@@ -85,7 +85,7 @@ func render(ctx context.Context, c templ.Component, sizeHint int) ([]byte, error
 // (their header shows it, and the page ages data from it); embeds only if listed.
 func tileKinds(v Variant) []TileKind {
 	ks := v.Board.kinds()
-	if v.Audience != Embed && !v.Board.has(TileFreshness) {
+	if v.Audience != Embed && !v.Board.Shows(TileFreshness) {
 		ks = append(append([]TileKind(nil), ks...), TileFreshness)
 	}
 	return ks
