@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"web/templates":      {},
 	"web/static":         {},
 	"internal/archtest":  {},
+	"internal/field":     {},
 	"internal/simulator": {"internal/snapshot"},
 	"internal/poller":    {"internal/snapshot"},
 	"internal/auth":      {"internal/snapshot"},
