@@ -28,6 +28,7 @@ func startDemo(ctx context.Context, o options, log *slog.Logger) (*demo, error) 
 	cfg := simulator.DefaultCredentials()
 	cfg.Seed = o.simSeed
 	cfg.Speed = o.simSpeed
+	cfg.Floor = o.simFloor
 	cfg.Control = true // the fault switch at /_sim/fault, for demos and browser tests
 	cfg.Start = busyFloorTime(time.Now())
 	sim := simulator.New(cfg)

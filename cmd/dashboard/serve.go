@@ -18,6 +18,7 @@ import (
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/server"
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -28,6 +29,7 @@ type options struct {
 	dataDir  string
 	simSpeed float64
 	simSeed  int64
+	simFloor string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -39,8 +41,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dataDir, "data-dir", "", "state directory: device tokens, embed key (overrides the config's data_dir; default ./data)")
 	fs.Float64Var(&o.simSpeed, "sim-speed", 1, "demo only: simulated seconds per real second")
 	fs.Int64Var(&o.simSeed, "sim-seed", 1, "demo only: simulator seed (same seed, same contact center)")
+	fs.StringVar(&o.simFloor, "sim-floor", simulator.FloorSmall, "demo only: simulated floor, small (11 skills, 70 agents) or large (25 skills, 150 agents)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if !simulator.ValidFloor(o.simFloor) {
+		return o, fmt.Errorf("--sim-floor: must be small or large (got %q)", o.simFloor)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (subcommands: hash-password, token, embed-url)", fs.Arg(0))

@@ -49,7 +49,11 @@ func (w *World) ArrivalRate(sk *Skill, ch snapshot.Channel) float64 {
 	if sum == 0 {
 		return 0
 	}
-	return peakRate[sk.Vendor][ch] * sk.Weight / sum * DailyCurve(w.Now) * sk.Surge
+	scale := w.arrivalScale
+	if scale == 0 {
+		scale = 1
+	}
+	return peakRate[sk.Vendor][ch] * sk.Weight / sum * DailyCurve(w.Now) * sk.Surge * scale
 }
 
 // poisson draws a Poisson variate with mean lambda (Knuth; lambda is small here).

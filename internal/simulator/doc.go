@@ -5,7 +5,8 @@
 //
 // Layout:
 //   - model.go, world.go, floor.go: the floor (skills, agents, away reasons, contacts,
-//     the 24 h event log) and the default floor built from the seed.
+//     the 24 h event log) and the default floor built from the seed; floor_large.go the
+//     large floor (Config.Floor, `--sim-floor large`).
 //   - engine.go, curve.go: one-second steps — shifts, breaks, arrivals on a daily curve
 //     with surges, abandons, routing, transfers, day roll-over. Only the engine draws
 //     from the seeded source, so HTTP polls never change what happens next.

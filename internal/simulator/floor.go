@@ -83,6 +83,14 @@ func buildFloor(w *World, rng *rand.Rand) {
 		})
 	}
 
+	addReasons(w, rng)
+	used := map[string]bool{}
+	addAgents(w, rng, VendorComm100, 40, used)
+	addAgents(w, rng, VendorLivePerson, 30, used)
+}
+
+// addReasons adds both vendors' away reasons: Comm100's system Away and the custom ones.
+func addReasons(w *World, rng *rand.Rand) {
 	w.Reasons = append(w.Reasons, Reason{Vendor: VendorComm100, ID: Comm100SystemAway, Name: "Away", System: true})
 	for i, name := range customReasons {
 		w.Reasons = append(w.Reasons, Reason{Vendor: VendorComm100, ID: guid(rng), Name: name, Order: i + 1})
@@ -90,10 +98,6 @@ func buildFloor(w *World, rng *rand.Rand) {
 	for i, name := range customReasons {
 		w.Reasons = append(w.Reasons, Reason{Vendor: VendorLivePerson, ID: fmt.Sprint(i + 1), Name: name, Order: i + 1})
 	}
-
-	used := map[string]bool{}
-	addAgents(w, rng, VendorComm100, 40, used)
-	addAgents(w, rng, VendorLivePerson, 30, used)
 }
 
 // addAgents adds n agents of vendor v: shifts by shiftPlans, a primary skill by weight

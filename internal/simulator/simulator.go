@@ -21,6 +21,8 @@ type Config struct {
 	WarmUp time.Duration
 	// Manual disables Run: time moves only through Advance (tests).
 	Manual bool
+	// Floor picks the simulated floor: FloorSmall ("" too) or FloorLarge.
+	Floor string
 	// Control serves /_sim/ (fault switch and ground truth) for demos and browser tests.
 	Control bool
 	// Comm100Spelling picks the realTime/Agents field name for ongoing chats:
@@ -125,7 +127,7 @@ func New(cfg Config) *Simulator {
 		Now: begin, rng: rng, loc: cfg.Start.Location(), day: midnight(begin),
 		started: begin, Today: map[Vendor]*DayStats{}, Totals: map[Vendor]*Totals{},
 	}
-	buildFloor(w, rng)
+	floorFor(cfg.Floor)(w, rng)
 	w.openFloor()
 	for range int(warm / step) {
 		w.stepOnce()

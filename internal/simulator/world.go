@@ -34,6 +34,8 @@ type World struct {
 	loc     *time.Location
 	day     time.Time // local midnight of the current day
 	started time.Time // when the engine began (before warm-up)
+	// arrivalScale multiplies every skill's arrival rate (the floor's size); 0 means 1.
+	arrivalScale float64
 }
 
 // SkillsOf returns the skills of vendor v, in floor order.
