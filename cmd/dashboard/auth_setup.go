@@ -16,12 +16,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/server"
 )
 
 // Files in data_dir.
 const (
-	devicesFile  = "devices.db"       // bbolt: device tokens (hashes), one process at a time
+	stateFile    = "ccdash.db"        // bbolt: device tokens (hashes), sessions; one process at a time
+	oldStateFile = "devices.db"       // stateFile's name before sessions moved in; renamed on open
 	embedKeyFile = "embed.key"        // the generated embed signing key, when config has none
 	demoWallFile = "demo-wall.secret" // the demo wall's device secret, reused across restarts
 )
@@ -29,13 +31,14 @@ const (
 // authSetup is access control built from the config, and what to close at exit.
 type authSetup struct {
 	opts    server.AuthOptions
-	devices *auth.BoltStore
+	db      *bolt.DB
+	devices *bolt.DeviceStore
 	redis   *redis.Client
 }
 
 func (a *authSetup) Close() {
-	if a.devices != nil {
-		_ = a.devices.Close()
+	if a.db != nil {
+		_ = a.db.Close()
 	}
 	if a.redis != nil {
 		_ = a.redis.Close()
@@ -53,11 +56,11 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 	if err != nil {
 		return nil, fmt.Errorf("config: users: %w", err)
 	}
-	devices, err := openDevices(cfg.DataDir)
+	db, devices, err := openDevices(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	a := &authSetup{devices: devices}
+	a := &authSetup{db: db, devices: devices}
 	key, err := embedKey(cfg)
 	if err != nil {
 		a.Close()
@@ -81,19 +84,39 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 	return a, nil
 }
 
-// openDevices opens data_dir/devices.db, saying plainly when another process (the
-// running server, for the CLI) holds it.
-func openDevices(dataDir string) (*auth.BoltStore, error) {
-	path := filepath.Join(dataDir, devicesFile)
-	s, err := auth.OpenBoltStore(path)
-	if err != nil && strings.Contains(err.Error(), "in use by another process") {
-		return nil, fmt.Errorf("device tokens: %s is locked by another process — is the dashboard server running with this data_dir? "+
+// openState opens data_dir/ccdash.db, saying plainly when another process (the running
+// server, for the CLI) holds it. A data_dir from before sessions were kept has the same
+// file as devices.db: it is renamed, so its device links keep working.
+func openState(dataDir string) (*bolt.DB, error) {
+	path := filepath.Join(dataDir, stateFile)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(filepath.Join(dataDir, oldStateFile), path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("state file: %w", err)
+		}
+	}
+	db, err := bolt.Open(path)
+	if errors.Is(err, bolt.ErrInUse) {
+		return nil, fmt.Errorf("state file: %s is locked by another process — is the dashboard server running with this data_dir? "+
 			"Stop it to use `dashboard token`, or manage devices at /admin/devices while it runs", path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("device tokens: %w", err)
+		return nil, fmt.Errorf("state file: %w", err)
 	}
-	return s, nil
+	return db, nil
+}
+
+// openDevices opens the state file and its device store; close the DB when done.
+func openDevices(dataDir string) (*bolt.DB, *bolt.DeviceStore, error) {
+	db, err := openState(dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	devices, err := bolt.NewDeviceStore(db)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("device tokens: %w", err)
+	}
+	return db, devices, nil
 }
 
 // embedKey returns the configured signing key, or the one kept in data_dir (made on

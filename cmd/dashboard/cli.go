@@ -94,11 +94,11 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	default:
 		return usage
 	}
-	store, err := openDevices(cfg.DataDir)
+	db, store, err := openDevices(cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
 	switch args[0] {
 	case "create":
 		return auth.TokenCreateCmd(ctx, store, *board, *name, cfg.baseURL(), stdout)

@@ -27,6 +27,8 @@ var allowed = map[string][]string{
 	"internal/auth":      {"internal/snapshot"},
 	"internal/views":     {"internal/snapshot", "web/templates"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "web/static"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth"},
+	"internal/storetest": {"internal/snapshot", "internal/auth"},
 }
 
 func TestImportRules(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,7 +53,7 @@ func TestHashPasswordCmd(t *testing.T) {
 func TestTokenCommands(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "devices.db"))
+	s := newMemDevices()
 
 	var out bytes.Buffer
 	if err := TokenCreateCmd(ctx, s, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {

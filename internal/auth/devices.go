@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -37,8 +39,10 @@ type Device struct {
 	Revoked             bool
 }
 
-// DeviceStore keeps device tokens. Only a hash of each secret is stored; the secret is
-// returned once by Create. Implementations are safe for concurrent use.
+// DeviceStore keeps device tokens. Only a hash of each secret is stored (DeviceSecretSum);
+// the secret is returned once by Create. Implementations are safe for concurrent use and
+// live in internal/bolt (embedded) and pass storetest.Devices; the caller that opened
+// their database closes it.
 type DeviceStore interface {
 	// Create registers a device for board and returns it with its secret (shown once).
 	Create(ctx context.Context, board, name string) (Device, string, error)
@@ -53,13 +57,28 @@ type DeviceStore interface {
 	// Revoke makes the device's token stop working for good. ErrUnknownDevice if there
 	// is no such device; revoking twice is not an error.
 	Revoke(ctx context.Context, id string) error
-	// Close releases the store.
-	Close() error
 }
 
-// validateDevice checks what an admin typed for a new device. Board ids appear in URLs
+// NewDeviceSecret returns a fresh device secret: DeviceSecretPrefix and 32 random bytes,
+// base64url. Stores keep only DeviceSecretSum of it.
+func NewDeviceSecret() string { return DeviceSecretPrefix + newRandomToken() }
+
+// DeviceSecretSum returns the SHA-256 a store looks a secret up by, or false when secret
+// is not shaped like one NewDeviceSecret makes (so garbage costs no store lookup).
+func DeviceSecretSum(secret string) ([sha256.Size]byte, bool) {
+	rest, ok := strings.CutPrefix(secret, DeviceSecretPrefix)
+	if !ok || len(rest) != 43 {
+		return [sha256.Size]byte{}, false
+	}
+	if b, err := base64.RawURLEncoding.Strict().DecodeString(rest); err != nil || len(b) != 32 {
+		return [sha256.Size]byte{}, false
+	}
+	return sha256.Sum256([]byte(secret)), true
+}
+
+// ValidateDevice checks what an admin typed for a new device. Board ids appear in URLs
 // and names in HTML, so both are kept plain.
-func validateDevice(board, name string) error {
+func ValidateDevice(board, name string) error {
 	if board == "" || len(board) > 64 {
 		return fmt.Errorf("%w: board id must be 1 to 64 characters", ErrInvalidDevice)
 	}

@@ -5,7 +5,7 @@
 //
 //	users, _ := auth.NewUsers(cfg.Users)                  // bcrypt hashes from `dashboard hash-password`
 //	sm := auth.NewSessionManager(store, auth.SessionOptions{Secure: tlsOrTrustedProxy})
-//	devices, _ := auth.OpenBoltStore(filepath.Join(dataDir, "devices.db"))
+//	devices, _ := bolt.NewDeviceStore(db)                 // internal/bolt, in data_dir
 //	rs := &auth.Resolver{Sessions: sm, Users: users, Devices: devices, EmbedKey: key}
 //	limiter := auth.NewLoginLimiter(auth.LimiterOptions{})
 //

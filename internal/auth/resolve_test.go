@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +23,7 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	sm := NewSessionManager(memstore.NewWithCleanupInterval(0), SessionOptions{})
-	devs := openTestStore(t, filepath.Join(t.TempDir(), "devices.db"))
+	devs := newMemDevices()
 	tv, tvSecret, err := devs.Create(ctx, "lobby", "Lobby TV")
 	if err != nil {
 		t.Fatal(err)

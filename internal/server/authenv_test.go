@@ -17,6 +17,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -58,7 +59,7 @@ type authEnv struct {
 	srv     *Server
 	ts      *httptest.Server
 	store   *snapshot.Store
-	devices *auth.BoltStore
+	devices *bolt.DeviceStore
 }
 
 // newAuthEnv serves a private board "lobby" and a public board "demo", with an
@@ -76,7 +77,11 @@ func newAuthEnv(t *testing.T, tweak func(*Options)) *authEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	devices, err := auth.OpenBoltStore(filepath.Join(t.TempDir(), "devices.db"))
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "ccdash.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	devices, err := bolt.NewDeviceStore(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +102,7 @@ func newAuthEnv(t *testing.T, tweak func(*Options)) *authEnv {
 	ctx, cancel := context.WithCancel(context.Background())
 	go srv.Run(ctx)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { srv.Close(); ts.Close(); cancel(); devices.Close() })
+	t.Cleanup(func() { srv.Close(); ts.Close(); cancel(); db.Close() })
 	return &authEnv{srv: srv, ts: ts, store: st, devices: devices}
 }
 

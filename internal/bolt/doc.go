@@ -1,0 +1,13 @@
+// Package bolt holds ccdash's embedded store implementations: one bbolt file in
+// data_dir (DB), with one store per concept beside it (devices.go, sessions.go, …),
+// each implementing the interface its concept's package declares (auth.DeviceStore,
+// scs.Store for sessions). It is what a single replica uses; replicas share Redis
+// stores instead, and every implementation passes the same internal/storetest suite.
+//
+// bbolt takes an exclusive lock on the file: one process at a time. Open fails after a
+// second with ErrInUse instead of hanging when another process (the running server,
+// for a CLI subcommand) holds it.
+//
+// Import rule: the packages whose stores it implements (internal/auth, …) and
+// internal/snapshot; never server, views or cmd.
+package bolt

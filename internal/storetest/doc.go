@@ -1,0 +1,10 @@
+// Package storetest holds one contract suite per store interface (Devices for
+// auth.DeviceStore, Sessions for auth.SessionStore, …). Every implementation — the
+// embedded one in internal/bolt and any networked one — runs the same suite from its
+// own tests, so they cannot drift apart:
+//
+//	func TestDevices(t *testing.T) { storetest.Devices(t, newDeviceStore) }
+//
+// Import rule: the packages that declare store interfaces (internal/auth, …) and
+// internal/snapshot; no implementation package.
+package storetest
