@@ -1,8 +1,6 @@
 package server
 
 import (
-	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -54,37 +52,6 @@ func scopeFor(p auth.Principal, b views.Board) snapshot.Scope {
 		return snapshot.Scope{}
 	}
 	return p.Scope
-}
-
-// denyCredential answers a request whose credential was present but did not verify.
-// The texts are for the person in front of the screen; none repeats the credential.
-func (s *Server) denyCredential(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, auth.ErrRevoked):
-		s.renderError(w, r, http.StatusForbidden, "This screen was unlinked. Ask an administrator for a new link.")
-	case errors.Is(err, auth.ErrUnknownToken):
-		s.renderError(w, r, http.StatusUnauthorized, "This screen's link is not valid. Ask an administrator for a new link.")
-	case errors.Is(err, auth.ErrExpired):
-		s.renderError(w, r, http.StatusUnauthorized, "This embed link has expired.")
-	case errors.Is(err, auth.ErrBadSignature), errors.Is(err, auth.ErrMalformed), errors.Is(err, auth.ErrWeakKey):
-		s.renderError(w, r, http.StatusUnauthorized, "This embed link is not valid.")
-	default:
-		s.log.Error("resolve credential", "path", r.URL.Path, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Something went wrong checking this link.")
-	}
-}
-
-// deny answers a refused page request: anonymous visitors of a browser page are sent
-// to the login page; embeds (no cookies in a cross-site iframe) get a 401 page.
-func (s *Server) deny(w http.ResponseWriter, r *http.Request, a access, aud views.Audience) {
-	switch {
-	case a == accessLogin && aud != views.Embed:
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
-	case a == accessLogin:
-		s.renderError(w, r, http.StatusUnauthorized, "This embed needs a signed embed link.")
-	default:
-		s.renderError(w, r, http.StatusForbidden, "This link does not give access to this board.")
-	}
 }
 
 // safeNext keeps post-login redirects on this site: a local absolute path only, never

@@ -2,8 +2,8 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +20,11 @@ func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (auth.Prin
 	p, err := s.auth.resolver.Resolve(r)
 	switch {
 	case err != nil:
-		s.denyCredential(w, r, err)
+		s.failHTML(w, r, err)
 	case !p.IsUser():
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		s.failHTML(w, r, refuse(errSignIn, "Sign in as an administrator."))
 	case !p.IsAdmin():
-		s.renderError(w, r, http.StatusForbidden, "Only administrators manage wall displays.")
+		s.failHTML(w, r, refuse(errForbidden, "Only administrators manage wall displays."))
 	default:
 		return p, true
 	}
@@ -61,14 +61,12 @@ func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.log.Error("create device", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Creating the device link failed.")
+		s.failHTML(w, r, failed("Creating the device link failed.", fmt.Errorf("create device: %w", err)))
 		return
 	}
 	link, err := auth.WallURL(s.baseURL(r), d.Board, secret)
 	if err != nil {
-		s.log.Error("device link", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Creating the device link failed.")
+		s.failHTML(w, r, failed("Creating the device link failed.", fmt.Errorf("device link: %w", err)))
 		return
 	}
 	s.log.Info("device created", "device", d.ID, "board", d.Board, "by", p.Name)
@@ -83,7 +81,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.auth.opts.Devices == nil {
-		s.renderError(w, r, http.StatusNotFound, "Device links are not enabled on this server.")
+		s.failHTML(w, r, refuse(errNotFound, "Device links are not enabled on this server."))
 		return
 	}
 	id := chi.URLParam(r, "id")
@@ -93,8 +91,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.log.Error("revoke device", "device", id, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Revoking the device failed.")
+		s.failHTML(w, r, failed("Revoking the device failed.", fmt.Errorf("revoke device %s: %w", id, err)))
 		return
 	}
 	n := s.hub.Kick(auth.DevicePrincipal(auth.Device{ID: id}).Key, "this screen was unlinked")
@@ -109,8 +106,7 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 	if s.auth.opts.Devices != nil {
 		devs, err := s.auth.opts.Devices.List(r.Context())
 		if err != nil {
-			s.log.Error("list devices", "err", err)
-			s.renderError(w, r, http.StatusInternalServerError, "Listing devices failed.")
+			s.failHTML(w, r, failed("Listing devices failed.", fmt.Errorf("list devices: %w", err)))
 			return
 		}
 		for _, d := range devs {

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
 )
@@ -64,18 +62,18 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	p, err := s.auth.resolver.Resolve(r)
 	switch {
 	case err != nil:
-		writeError(w, http.StatusUnauthorized, "the credential in this request is not valid")
+		s.failJSON(w, r, err)
 		return
 	case p.Kind == auth.KindPublic:
-		writeError(w, http.StatusUnauthorized, "sign in first: the snapshot API needs a user session")
+		s.failJSON(w, r, refuse(errSignIn, "sign in first: the snapshot API needs a user session"))
 		return
 	case !p.IsUser():
-		writeError(w, http.StatusForbidden, "device and embed links do not give access to the snapshot API")
+		s.failJSON(w, r, refuse(errForbidden, "device and embed links do not give access to the snapshot API"))
 		return
 	}
 	snap := s.opts.Store.Load()
 	if snap == nil {
-		writeError(w, http.StatusServiceUnavailable, "no snapshot yet: the first poll has not finished")
+		s.failJSON(w, r, refuse(errNoDataYet, "no snapshot yet: the first poll has not finished"))
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -84,18 +82,5 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotFound, "no such page: "+r.URL.Path)
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
-}
-
-// writeError answers with a short reason a user can act on; never internal error text.
-func writeError(w http.ResponseWriter, code int, reason string) {
-	writeJSON(w, code, map[string]any{"error": reason, "status": code, "at": time.Now().UTC()})
+	s.failJSON(w, r, refuse(errNotFound, "no such page: "+r.URL.Path))
 }

@@ -31,6 +31,9 @@ type live struct {
 	variants map[string]*liveVariant
 
 	renders atomic.Int64 // tile-set renders, for tests and metrics
+
+	// render is views.RenderTiles; tests slow it down to show nobody waits for it.
+	render func(context.Context, views.Variant, *snapshot.Snapshot) (views.Tileset, error)
 }
 
 type liveVariant struct {
@@ -41,29 +44,55 @@ type liveVariant struct {
 }
 
 func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time) *live {
-	return &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}}
+	return &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles}
 }
 
 // ensure makes variant v current in the hub (rendering it if the loop does not track
 // it yet) and returns its topic. It validates the variant too: an unknown drill-down
-// skill returns the views error (wrapping views.ErrNotFound).
+// skill returns the views error (wrapping views.ErrNotFound). It renders without the
+// lock, so a page load never waits for the renders of other variants.
 func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 	topic := v.Key()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if lv, ok := l.variants[topic]; ok {
-		lv.touched = l.now()
+	if l.touch(topic) {
 		return topic, nil
 	}
-	snap := l.store.Load()
-	ts, err := views.RenderTiles(ctx, v, snap)
-	if err != nil {
-		return "", err
+	for {
+		snap := l.store.Load()
+		ts, err := l.render(ctx, v, snap)
+		if err != nil {
+			return "", err
+		}
+		l.renders.Add(1)
+		l.mu.Lock()
+		if lv, ok := l.variants[topic]; ok {
+			// Another request or the loop got there first: theirs is as new or newer.
+			lv.touched = l.now()
+			l.mu.Unlock()
+			return topic, nil
+		}
+		if l.store.Load() != snap {
+			// A snapshot arrived during the render, and the loop may already have
+			// listed the variants without this one: render again, or it stays behind
+			// until the next snapshot.
+			l.mu.Unlock()
+			continue
+		}
+		l.variants[topic] = &liveVariant{v: v, last: ts, version: versionOf(snap), touched: l.now()}
+		l.hub.Publish(topic, nil, views.Message(ts.Full(), l.now()))
+		l.mu.Unlock()
+		return topic, nil
 	}
-	l.renders.Add(1)
-	l.variants[topic] = &liveVariant{v: v, last: ts, version: versionOf(snap), touched: l.now()}
-	l.hub.Publish(topic, nil, views.Message(ts.Full(), l.now()))
-	return topic, nil
+}
+
+// touch marks topic as wanted now and reports whether the loop tracks it.
+func (l *live) touch(topic string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lv, ok := l.variants[topic]
+	if ok {
+		lv.touched = l.now()
+	}
+	return ok
 }
 
 // run re-renders on every published snapshot until ctx is done.
@@ -79,11 +108,30 @@ func (l *live) run(ctx context.Context) {
 	}
 }
 
-// update renders each variant in use for snap and publishes its diff.
+// update renders each variant in use for snap and publishes its diff. The variant
+// list is taken under the lock and the renders run without it (page loads and socket
+// upgrades call ensure meanwhile); each result is committed only if the variant is
+// still tracked and not already at snap's version.
 func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 	if snap == nil {
 		return
 	}
+	for _, lv := range l.due(snap) {
+		next, err := l.render(ctx, lv.v, snap)
+		if err != nil {
+			// A drill-down skill that vanished from the snapshot: keep the last
+			// tiles (marked stale by their sources) rather than blanking the page.
+			l.log.Warn("render failed", "variant", lv.v.Key(), "err", err)
+			continue
+		}
+		l.renders.Add(1)
+		l.commit(lv, snap.Version, next)
+	}
+}
+
+// due drops the variants nobody watched for variantGrace and returns those not yet
+// rendered from snap, under the lock.
+func (l *live) due(snap *snapshot.Snapshot) []*liveVariant {
 	inUse := map[string]bool{}
 	for _, t := range l.hub.Topics() {
 		inUse[t] = true
@@ -91,6 +139,7 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	var out []*liveVariant
 	for topic, lv := range l.variants {
 		if inUse[topic] {
 			lv.touched = now
@@ -102,24 +151,31 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 				continue
 			}
 		}
-		if lv.version == snap.Version {
-			continue
+		if lv.version != snap.Version {
+			out = append(out, lv)
 		}
-		next, err := views.RenderTiles(ctx, lv.v, snap)
-		if err != nil {
-			// A drill-down skill that vanished from the snapshot: keep the last
-			// tiles (marked stale by their sources) rather than blanking the page.
-			l.log.Warn("render failed", "variant", topic, "err", err)
-			continue
-		}
-		l.renders.Add(1)
-		diff := views.Diff(lv.last, next)
-		lv.last, lv.version = next, snap.Version
-		if len(diff) == 0 {
-			continue
-		}
-		l.hub.Publish(topic, views.Message(diff, now), views.Message(next.Full(), now))
 	}
+	return out
+}
+
+// commit publishes next as lv's tiles for version, unless lv was dropped (or replaced)
+// meanwhile or already shows version. Only the loop commits to a tracked variant, so
+// a version other than lv's is the newer one. Publishing never blocks (bounded hub
+// queues), so it may run under the lock, which keeps diffs in commit order.
+func (l *live) commit(lv *liveVariant, version uint64, next views.Tileset) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	topic := lv.v.Key()
+	if l.variants[topic] != lv || lv.version == version {
+		return
+	}
+	diff := views.Diff(lv.last, next)
+	lv.last, lv.version = next, version
+	if len(diff) == 0 {
+		return
+	}
+	now := l.now()
+	l.hub.Publish(topic, views.Message(diff, now), views.Message(next.Full(), now))
 }
 
 // clockHello is appended to a socket's first message so the page's clock is corrected

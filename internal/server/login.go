@@ -2,7 +2,7 @@ package server
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -42,8 +42,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.auth.limiter.Success(name, ip, now)
 	if err := auth.Login(r.Context(), s.auth.sessions, u); err != nil {
-		s.log.Error("login", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Signing in failed; please try again.")
+		s.failHTML(w, r, failed("Signing in failed; please try again.", fmt.Errorf("login: %w", err)))
 		return
 	}
 	s.log.Info("login", "user", u.Name, "role", u.Role)
@@ -67,8 +66,7 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	key := auth.SessionKey(r.Context(), s.auth.sessions)
 	if err := auth.Logout(r.Context(), s.auth.sessions); err != nil {
-		s.log.Error("logout", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Signing out failed; please try again.")
+		s.failHTML(w, r, failed("Signing out failed; please try again.", fmt.Errorf("logout: %w", err)))
 		return
 	}
 	if key != "" {
@@ -86,7 +84,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, p
 func (s *Server) renderHTML(w http.ResponseWriter, r *http.Request, code int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		s.renderViewError(w, r, errors.Join(errors.New("server: render"), err))
+		s.failHTML(w, r, fmt.Errorf("server: render: %w", err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
