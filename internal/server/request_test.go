@@ -116,3 +116,36 @@ func TestSocketRefusalsAreJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestDrillDownOnlyWhereSkillTilesShow: a public board configured to show the queue
+// alone hands out no per-skill figures through ?skill= (page or socket); a board
+// showing skill tiles still drills down, to its own skills only.
+func TestDrillDownOnlyWhereSkillTilesShow(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		o.Boards = append(o.Boards,
+			views.Board{ID: "queueonly", Title: "Queue", Public: true, Tiles: []views.TileKind{views.TileQueue}},
+			views.Board{ID: "salesonly", Title: "Sales board", Public: true, Skills: []string{"comm100:a"}})
+	})
+	tests := []struct {
+		path string
+		want int
+	}{
+		{"/boards/queueonly?skill=comm100:a", 404},
+		{"/wall/queueonly?skill=comm100:b", 404},
+		{"/ws?board=queueonly&view=manager&skill=comm100:a", 404},
+		{"/boards/queueonly", 200},
+		{"/boards/salesonly?skill=comm100:a", 200},
+		{"/boards/salesonly?skill=comm100:b", 404},
+		{"/ws?board=salesonly&view=wall&skill=comm100:b", 404},
+	}
+	for _, tt := range tests {
+		r := do(t, http.DefaultClient, "GET", e.ts.URL+tt.path, nil)
+		if r.code != tt.want {
+			t.Errorf("GET %s: %d, want %d", tt.path, r.code, tt.want)
+		}
+		if r.code != 200 && strings.Contains(r.body, "Support") {
+			t.Errorf("GET %s: refusal names another skill: %.200s", tt.path, r.body)
+		}
+	}
+}
