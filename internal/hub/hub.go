@@ -42,9 +42,14 @@ type Options struct {
 	QueueSize int
 	// WriteTimeout bounds every write and ping on a socket. Zero means 5s.
 	WriteTimeout time.Duration
-	// PingInterval is how often an idle socket is pinged (and
-	// ServeOptions.Check consulted). Zero means 20s.
+	// PingInterval is how often an idle socket is pinged. Zero means 20s.
 	PingInterval time.Duration
+	// CheckInterval is how often ServeOptions.Check is consulted, on the first
+	// ping tick after it elapsed. Zero means 5m. A credential revoked through the
+	// server is kicked at once (Kick); the check is only the safety net for one
+	// that ended behind its back (an expired session, another process), so it
+	// need not cost a store read per socket per ping.
+	CheckInterval time.Duration
 	// Logger receives one line per abnormal disconnect. Nil means discard.
 	Logger *slog.Logger
 }
@@ -56,6 +61,7 @@ type Stats struct {
 	Sent        uint64 // messages written to sockets
 	KickedSlow  uint64 // subscribers disconnected because their queue was full
 	Kicked      uint64 // sockets closed by Kick or by a failed Check
+	Pings       uint64 // pings answered by a pong
 }
 
 // Hub fans messages out to subscribers grouped by topic. All methods are safe
@@ -77,6 +83,7 @@ type Hub struct {
 	sent       atomic.Uint64
 	kickedSlow atomic.Uint64
 	kicked     atomic.Uint64
+	pings      atomic.Uint64
 }
 
 // topic is one board variant: its latest full state and its subscribers.
@@ -96,6 +103,9 @@ func New(opts Options) *Hub {
 	}
 	if opts.PingInterval <= 0 {
 		opts.PingInterval = 20 * time.Second
+	}
+	if opts.CheckInterval <= 0 {
+		opts.CheckInterval = 5 * time.Minute
 	}
 	log := opts.Logger
 	if log == nil {
@@ -267,6 +277,7 @@ func (h *Hub) Stats() Stats {
 		Sent:        h.sent.Load(),
 		KickedSlow:  h.kickedSlow.Load(),
 		Kicked:      h.kicked.Load(),
+		Pings:       h.pings.Load(),
 	}
 }
 

@@ -336,11 +336,13 @@ func TestKickClosesOnlyThatKey(t *testing.T) {
 	}
 }
 
+// TestCheckFalseClosesOnNextPing: once CheckInterval has passed, the next ping
+// tick consults Check, and a false closes that socket only.
 func TestCheckFalseClosesOnNextPing(t *testing.T) {
 	t.Parallel()
 	var allowed atomic.Bool
 	allowed.Store(true)
-	h := newHarness(t, Options{PingInterval: 20 * time.Millisecond}, func(r *http.Request, so *ServeOptions) {
+	h := newHarness(t, Options{PingInterval: 20 * time.Millisecond, CheckInterval: 20 * time.Millisecond}, func(r *http.Request, so *ServeOptions) {
 		if r.URL.Query().Get("key") == "session" {
 			so.Check = allowed.Load
 		}
@@ -457,4 +459,27 @@ func TestNoGoroutineLeak(t *testing.T) {
 		h.Publish("a", []byte("d"), []byte("F"))
 	}()
 	waitFor(t, "goroutines to exit", func() bool { return runtime.NumGoroutine() <= before })
+}
+
+// TestCheckIsNotConsultedOnEveryPing: pings keep an idle socket alive without a
+// credential look-up each; Check runs at most once per CheckInterval.
+func TestCheckIsNotConsultedOnEveryPing(t *testing.T) {
+	t.Parallel()
+	var checks atomic.Int64
+	h := newHarness(t, Options{PingInterval: 10 * time.Millisecond, CheckInterval: time.Hour}, func(r *http.Request, so *ServeOptions) {
+		so.Check = func() bool { checks.Add(1); return true }
+	})
+	c := h.dial(t, "topic=a", nil)
+	go func() { // the client's reader answers pings; count them as they arrive
+		for {
+			if _, _, err := c.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	waitSubscribers(t, h.hub, "a", 1)
+	waitFor(t, "a few pings answered", func() bool { return h.hub.Stats().Pings >= 5 })
+	if got := checks.Load(); got != 0 {
+		t.Errorf("Check ran %d times within its interval, want 0", got)
+	}
 }

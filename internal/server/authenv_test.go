@@ -216,4 +216,6 @@ func readClose(ctx context.Context, c *websocket.Conn) websocket.StatusCode {
 
 // hubOptsFast pings (and re-checks credentials) often, so a revoked credential is
 // noticed within a test's patience.
-func hubOptsFast() hub.Options { return hub.Options{PingInterval: 100 * time.Millisecond} }
+func hubOptsFast() hub.Options {
+	return hub.Options{PingInterval: 100 * time.Millisecond, CheckInterval: 100 * time.Millisecond}
+}

@@ -56,7 +56,7 @@ func TestDeviceLinkShowsOnlyItsWall(t *testing.T) {
 
 // TestRevokeFromAdminPageUnlinksTheScreen: revoking on /admin/devices closes the
 // display's socket with 4003 and its reload shows the "unlinked" page; a revocation
-// behind the server's back (another process) is caught by the per-ping re-check (4001).
+// behind the server's back (another process) is caught by the periodic re-check (4001).
 func TestRevokeFromAdminPageUnlinksTheScreen(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
@@ -102,7 +102,7 @@ func TestRevokeFromAdminPageUnlinksTheScreen(t *testing.T) {
 		t.Errorf("reload after revoke: got %d %.300s, want 403 unlinked", r.code, r.body)
 	}
 
-	// Revoked in the store directly (no Kick): the ping re-check closes it (4001).
+	// Revoked in the store directly (no Kick): the periodic re-check closes it (4001).
 	_, secret2, _ := e.devices.Create(ctx, "lobby", "Floor 3 TV")
 	conn2, _, _, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=wall&device="+url.QueryEscape(secret2), nil)
 	if err != nil {
