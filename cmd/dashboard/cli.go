@@ -52,7 +52,7 @@ func hasBoard(boards []views.Board, id string) bool {
 // hash on stdout for users[].password_hash.
 func runHashPassword(stdin io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stderr, "Type the password and press Enter (it is read from stdin, not echoed back):")
-	return auth.HashPasswordCmd(stdin, stdout)
+	return hashPasswordCmd(stdin, stdout)
 }
 
 // runToken is `dashboard token create|list|revoke`. bbolt locks the device store, so
@@ -101,11 +101,11 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	switch args[0] {
 	case "create":
-		return auth.TokenCreateCmd(ctx, store, *board, *name, cfg.baseURL(), stdout)
+		return tokenCreateCmd(ctx, store, *board, *name, cfg.baseURL(), stdout)
 	case "list":
-		return auth.TokenListCmd(ctx, store, stdout)
+		return tokenListCmd(ctx, store, stdout)
 	default:
-		return auth.TokenRevokeCmd(ctx, store, fs.Arg(0), stdout)
+		return tokenRevokeCmd(ctx, store, fs.Arg(0), stdout)
 	}
 }
 

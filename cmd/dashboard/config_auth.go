@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/server"
 )
 
@@ -33,42 +35,31 @@ type SessionConfig struct {
 	Lifetime Duration `yaml:"lifetime"`
 }
 
-// validateAuth checks the access-control keys. Errors name the key, never a value
-// that could be a secret.
+// validateAuth checks the access-control keys; the users' rules are auth's
+// (auth.ValidateUsers). Errors name the key, never a value that could be a secret.
 func (c *Config) validateAuth() error {
-	seen := map[string]bool{}
-	for i, u := range c.Users {
-		key := fmt.Sprintf("users[%d]", i)
-		switch {
-		case u.Name == "":
-			return bad(key+".name", "missing")
-		case seen[u.Name]:
-			return bad(key+".name", "duplicate user %q", u.Name)
-		case !auth.Role(u.Role).Valid():
-			return bad(key+".role", "must be admin, manager or viewer (got %q)", u.Role)
-		case u.PasswordHash == "":
-			return bad(key+".password_hash", "missing (make one with `dashboard hash-password`)")
-		}
-		seen[u.Name] = true
-	}
+	errs := []error{field.Within("users", auth.ValidateUsers(authUsers(c.Users)))}
 	if c.EmbedKey != "" {
 		if _, err := parseEmbedKey(c.EmbedKey); err != nil {
-			return bad("embed_key", "%v", err)
+			errs = append(errs, field.Within("embed_key", err))
 		}
 	}
 	if err := (server.AuthOptions{EmbedOrigins: c.EmbedOrigins}).Validate(); err != nil {
-		return bad("embed_origins", "%v", strings.TrimPrefix(err.Error(), "server: "))
+		errs = append(errs, field.Errorf("embed_origins", "%s", strings.TrimPrefix(err.Error(), "server: ")))
 	}
 	if c.RedisURL != "" {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			// The URL may hold a password: say what is wrong without echoing it.
-			return bad("redis_url", "not a redis:// or rediss:// URL")
+			errs = append(errs, field.Errorf("redis_url", "not a redis:// or rediss:// URL"))
 		}
 	}
-	if c.Sessions.IdleTimeout < 0 || c.Sessions.Lifetime < 0 {
-		return bad("sessions", "timeouts must not be negative")
+	if c.Sessions.IdleTimeout < 0 {
+		errs = append(errs, field.Errorf("sessions.idle_timeout", "must not be negative"))
 	}
-	return nil
+	if c.Sessions.Lifetime < 0 {
+		errs = append(errs, field.Errorf("sessions.lifetime", "must not be negative"))
+	}
+	return errors.Join(errs...)
 }
 
 // parseEmbedKey accepts the key as base64url (what `dashboard` writes) or standard

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/field"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // BoardConfig is one dashboard.
@@ -36,40 +41,68 @@ type ThresholdsConfig struct {
 	StaleAfter         Duration `yaml:"stale_after"`
 }
 
-var tileKinds = map[string]bool{"queue": true, "skills": true, "agents": true, "today": true, "freshness": true}
-
+// validateBoards places each board's own rules (views.Board.Validate, which owns
+// them) at boards[i]; only what spans boards, unique ids, is checked here.
 func (c *Config) validateBoards() error {
+	var errs []error
 	seen := map[string]bool{}
-	for i := range c.Boards {
-		b := &c.Boards[i]
+	for i, bc := range c.Boards {
 		key := fmt.Sprintf("boards[%d]", i)
-		if b.ID == "" {
-			return bad(key+".id", "missing")
+		if bc.ID == "" {
+			errs = append(errs, field.Errorf(key+".id", "missing"))
+			continue
 		}
-		if !validID(b.ID) {
-			return bad(key+".id", "%q: use letters, digits, '-' and '_'", b.ID)
+		if seen[bc.ID] {
+			errs = append(errs, field.Errorf(key+".id", "duplicate board id %q", bc.ID))
 		}
-		if seen[b.ID] {
-			return bad(key+".id", "duplicate board id %q", b.ID)
-		}
-		seen[b.ID] = true
-		for j, t := range b.Tiles {
-			if !tileKinds[t] {
-				return bad(fmt.Sprintf("%s.tiles[%d]", key, j), "unknown tile %q (queue, skills, agents, today, freshness)", t)
-			}
-		}
-		th := b.Thresholds
-		for name, v := range map[string]float64{
-			"service_level_warn": th.ServiceLevelWarn, "service_level_crit": th.ServiceLevelCrit,
-			"abandon_rate_warn": th.AbandonRateWarn, "abandon_rate_crit": th.AbandonRateCrit,
-		} {
-			if v < 0 || v > 1 {
-				return bad(key+".thresholds."+name, "must be a ratio between 0 and 1 (got %v)", v)
-			}
-		}
-		if th.WaitingWarn < 0 || th.WaitingCrit < 0 {
-			return bad(key+".thresholds", "waiting thresholds must not be negative")
-		}
+		seen[bc.ID] = true
+		errs = append(errs, field.Within(key, bc.board(0).Validate()))
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// board is the views board the config describes; staleAfter is the server's stale
+// threshold, used where the board sets none.
+func (bc BoardConfig) board(staleAfter time.Duration) views.Board {
+	b := views.Board{ID: bc.ID, Title: bc.Title, Skills: bc.Skills, Public: bc.Public}
+	if b.Title == "" {
+		b.Title = bc.ID
+	}
+	for _, t := range bc.Tiles {
+		b.Tiles = append(b.Tiles, views.TileKind(t))
+	}
+	th := bc.Thresholds
+	b.Thresholds = views.Thresholds{
+		WaitingWarn: th.WaitingWarn, WaitingCrit: th.WaitingCrit,
+		LongestWaitWarn: th.LongestWaitWarn.D(), LongestWaitCrit: th.LongestWaitCrit.D(),
+		AvgWaitWarn: th.AvgWaitWarn.D(), AvgWaitCrit: th.AvgWaitCrit.D(),
+		ServiceLevelWarn: th.ServiceLevelWarn, ServiceLevelCrit: th.ServiceLevelCrit,
+		AbandonRateWarn: th.AbandonRateWarn, AbandonRateCrit: th.AbandonRateCrit,
+		ServiceLevelTarget: th.ServiceLevelTarget.D(), StaleAfter: th.StaleAfter.D(),
+	}
+	if b.Thresholds.StaleAfter == 0 {
+		b.Thresholds.StaleAfter = staleAfter
+	}
+	return b
+}
+
+// buildBoards maps the config's boards to views boards; no boards means the default.
+func buildBoards(cfgs []BoardConfig, staleAfter time.Duration) ([]views.Board, error) {
+	if len(cfgs) == 0 {
+		// The default board is private like every board not marked public: the demo
+		// opens it with a device link.
+		b := views.DefaultBoard()
+		b.Public = false
+		b.Thresholds.StaleAfter = staleAfter
+		return []views.Board{b}, nil
+	}
+	out := make([]views.Board, 0, len(cfgs))
+	for i, bc := range cfgs {
+		b := bc.board(staleAfter)
+		if err := b.Validate(); err != nil {
+			return nil, configError(field.Within(fmt.Sprintf("boards[%d]", i), err), nil)
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

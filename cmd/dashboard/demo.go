@@ -76,12 +76,11 @@ func demoSources(url string, cfg simulator.Config) []SourceConfig {
 			AccessToken: cfg.LivePerson.Token, AccessTokenSecret: cfg.LivePerson.TokenSecret,
 		},
 	}
-	for _, s := range []*SourceConfig{&c100, &lp} {
-		if err := s.validate("demo." + s.ID); err != nil {
-			panic(err) // the demo's own config is a programming error if invalid
-		}
+	demo := Config{Sources: []SourceConfig{c100, lp}}
+	if err := demo.validateSources(); err != nil {
+		panic(err) // the demo's own config is a programming error if invalid
 	}
-	return []SourceConfig{c100, lp}
+	return demo.Sources
 }
 
 // busyFloorTime returns now in a time zone where the simulated floor's local time is

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ccdash/ccdash/internal/field"
 )
 
 // Role is what a logged-in user may do. Roles are ordered: admin ⊃ manager ⊃ viewer.
@@ -82,29 +84,45 @@ type Users struct {
 	dummyHash []byte
 }
 
-// NewUsers validates list and returns the account set: names must be non-empty and
-// unique, roles known, and hashes bcrypt with cost at least MinBcryptCost. Errors name the
-// user but never include the hash.
+// ValidateUsers reports every problem with list as field errors named by the config's
+// keys, relative to the list ("[1].name", "[0].password_hash"): names must be non-empty
+// and unique, roles known, and hashes bcrypt with cost at least MinBcryptCost. Errors
+// never include the hash.
+func ValidateUsers(list []User) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, u := range list {
+		at := func(key string) string { return fmt.Sprintf("[%d].%s", i, key) }
+		switch {
+		case u.Name == "":
+			errs = append(errs, field.Errorf(at("name"), "empty name"))
+		case seen[u.Name]:
+			errs = append(errs, field.Errorf(at("name"), "user %q defined twice", u.Name))
+		}
+		seen[u.Name] = true
+		if !u.Role.Valid() {
+			errs = append(errs, field.Errorf(at("role"), "unknown role %q (want admin, manager or viewer)", u.Role))
+		}
+		if u.PasswordHash == "" {
+			errs = append(errs, field.Errorf(at("password_hash"), "missing (make one with `dashboard hash-password`)"))
+		} else if cost, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+			errs = append(errs, field.Errorf(at("password_hash"), "not a bcrypt hash (make one with `dashboard hash-password`)"))
+		} else if cost < MinBcryptCost {
+			errs = append(errs, field.Errorf(at("password_hash"), "bcrypt cost %d is below %d (make a new hash with `dashboard hash-password`)", cost, MinBcryptCost))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NewUsers validates list (ValidateUsers) and returns the account set.
 func NewUsers(list []User) (*Users, error) {
+	if err := ValidateUsers(list); err != nil {
+		return nil, fmt.Errorf("auth: %w", field.Within("users", err))
+	}
 	us := &Users{byName: make(map[string]User, len(list))}
 	maxCost := MinBcryptCost
-	for i, u := range list {
-		if u.Name == "" {
-			return nil, fmt.Errorf("auth: user #%d: empty name", i+1)
-		}
-		if _, dup := us.byName[u.Name]; dup {
-			return nil, fmt.Errorf("auth: user %q: defined twice", u.Name)
-		}
-		if !u.Role.Valid() {
-			return nil, fmt.Errorf("auth: user %q: unknown role %q (want admin, manager or viewer)", u.Name, u.Role)
-		}
-		cost, err := bcrypt.Cost([]byte(u.PasswordHash))
-		if err != nil {
-			return nil, fmt.Errorf("auth: user %q: password hash is not a bcrypt hash (make one with `dashboard hash-password`)", u.Name)
-		}
-		if cost < MinBcryptCost {
-			return nil, fmt.Errorf("auth: user %q: bcrypt cost %d is below %d (make a new hash with `dashboard hash-password`)", u.Name, cost, MinBcryptCost)
-		}
+	for _, u := range list {
+		cost, _ := bcrypt.Cost([]byte(u.PasswordHash))
 		maxCost = max(maxCost, cost)
 		u.Skills = slices.Clone(u.Skills)
 		us.byName[u.Name] = u

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -50,33 +51,34 @@ func DefaultBoard() Board {
 
 var boardID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
-// Validate reports the first problem with the board, naming the field.
+// Validate reports every problem with the board as field errors named by the config
+// file's keys (id, title, tiles[1], thresholds.waiting_warn); the caller adds where the
+// board sits in the file (field.Within("boards[0]", err)).
 func (b Board) Validate() error {
+	var errs []error
 	if !boardID.MatchString(b.ID) {
-		return fmt.Errorf("views: board %q: ID must be 1-64 of a-z, 0-9, '-', '_' starting with a letter or digit", b.ID)
+		errs = append(errs, field.Errorf("id", "%q: use 1-64 lowercase letters, digits, '-' and '_', starting with a letter or digit (it is the board's URL name)", b.ID))
 	}
 	if strings.TrimSpace(b.Title) == "" {
-		return fmt.Errorf("views: board %q: Title is empty", b.ID)
+		errs = append(errs, field.Errorf("title", "is empty"))
 	}
 	seen := map[TileKind]bool{}
 	for i, k := range b.Tiles {
-		if !slices.Contains(AllTiles, k) {
-			return fmt.Errorf("views: board %q: Tiles[%d]: unknown tile kind %q (want one of queue, skills, agents, today, freshness)", b.ID, i, k)
-		}
-		if seen[k] {
-			return fmt.Errorf("views: board %q: Tiles[%d]: %q listed twice", b.ID, i, k)
+		switch {
+		case !slices.Contains(AllTiles, k):
+			errs = append(errs, field.Errorf(fmt.Sprintf("tiles[%d]", i), "unknown tile %q (queue, skills, agents, today, freshness)", k))
+		case seen[k]:
+			errs = append(errs, field.Errorf(fmt.Sprintf("tiles[%d]", i), "%q listed twice", k))
 		}
 		seen[k] = true
 	}
 	for i, s := range b.Skills {
 		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("views: board %q: Skills[%d] is empty", b.ID, i)
+			errs = append(errs, field.Errorf(fmt.Sprintf("skills[%d]", i), "is empty"))
 		}
 	}
-	if err := b.Thresholds.Validate(); err != nil {
-		return fmt.Errorf("views: board %q: %w", b.ID, err)
-	}
-	return nil
+	errs = append(errs, field.Within("thresholds", b.Thresholds.Validate()))
+	return errors.Join(errs...)
 }
 
 // kinds is the board's tile list with the default applied.
@@ -236,35 +238,58 @@ func orDefault[T comparable](p *T, d T) {
 	}
 }
 
-// Validate reports the first inconsistent field (after defaults are applied).
+// Validate reports every inconsistent threshold (after defaults are applied) as field
+// errors named by the config keys (waiting_warn, service_level_crit, …).
 func (t Thresholds) Validate() error {
 	raw := t
 	t = t.withDefaults()
-	switch {
-	case raw.WaitingWarn < 0 || raw.WaitingCrit < 0:
-		return errors.New("thresholds: WaitingWarn/WaitingCrit must not be negative")
-	case t.WaitingWarn > t.WaitingCrit:
-		return fmt.Errorf("thresholds: WaitingWarn (%d) is above WaitingCrit (%d)", t.WaitingWarn, t.WaitingCrit)
-	case raw.LongestWaitWarn < 0 || raw.LongestWaitCrit < 0:
-		return errors.New("thresholds: LongestWaitWarn/LongestWaitCrit must not be negative")
-	case t.LongestWaitWarn > t.LongestWaitCrit:
-		return fmt.Errorf("thresholds: LongestWaitWarn (%s) is above LongestWaitCrit (%s)", t.LongestWaitWarn, t.LongestWaitCrit)
-	case raw.AvgWaitWarn < 0 || raw.AvgWaitCrit < 0:
-		return errors.New("thresholds: AvgWaitWarn/AvgWaitCrit must not be negative")
-	case t.AvgWaitWarn > t.AvgWaitCrit:
-		return fmt.Errorf("thresholds: AvgWaitWarn (%s) is above AvgWaitCrit (%s)", t.AvgWaitWarn, t.AvgWaitCrit)
-	case t.ServiceLevelWarn < 0 || t.ServiceLevelWarn > 1 || t.ServiceLevelCrit < 0 || t.ServiceLevelCrit > 1:
-		return errors.New("thresholds: ServiceLevelWarn/ServiceLevelCrit must be ratios 0..1")
-	case t.ServiceLevelCrit > t.ServiceLevelWarn:
-		return fmt.Errorf("thresholds: ServiceLevelCrit (%g) is above ServiceLevelWarn (%g); service level is critical below the lower one", t.ServiceLevelCrit, t.ServiceLevelWarn)
-	case t.AbandonRateWarn < 0 || t.AbandonRateWarn > 1 || t.AbandonRateCrit < 0 || t.AbandonRateCrit > 1:
-		return errors.New("thresholds: AbandonRateWarn/AbandonRateCrit must be ratios 0..1")
-	case t.AbandonRateWarn > t.AbandonRateCrit:
-		return fmt.Errorf("thresholds: AbandonRateWarn (%g) is above AbandonRateCrit (%g)", t.AbandonRateWarn, t.AbandonRateCrit)
-	case raw.ServiceLevelTarget < 0:
-		return errors.New("thresholds: ServiceLevelTarget must not be negative")
-	case raw.StaleAfter < 0:
-		return errors.New("thresholds: StaleAfter must not be negative")
+	var errs []error
+	bad := func(key, format string, a ...any) { errs = append(errs, field.Errorf(key, format, a...)) }
+	pair := func(name string, rawWarn, rawCrit, warn, crit time.Duration) {
+		switch {
+		case rawWarn < 0:
+			bad(name+"_warn", "must not be negative")
+		case rawCrit < 0:
+			bad(name+"_crit", "must not be negative")
+		case warn > crit:
+			bad(name+"_warn", "%s is above %s_crit (%s)", warn, name, crit)
+		}
 	}
-	return nil
+	pair("longest_wait", raw.LongestWaitWarn, raw.LongestWaitCrit, t.LongestWaitWarn, t.LongestWaitCrit)
+	pair("avg_wait", raw.AvgWaitWarn, raw.AvgWaitCrit, t.AvgWaitWarn, t.AvgWaitCrit)
+	switch {
+	case raw.WaitingWarn < 0:
+		bad("waiting_warn", "must not be negative")
+	case raw.WaitingCrit < 0:
+		bad("waiting_crit", "must not be negative")
+	case t.WaitingWarn > t.WaitingCrit:
+		bad("waiting_warn", "%d is above waiting_crit (%d)", t.WaitingWarn, t.WaitingCrit)
+	}
+	ratios := []struct {
+		key string
+		v   float64
+	}{
+		{"service_level_warn", t.ServiceLevelWarn}, {"service_level_crit", t.ServiceLevelCrit},
+		{"abandon_rate_warn", t.AbandonRateWarn}, {"abandon_rate_crit", t.AbandonRateCrit},
+	}
+	inRange := true
+	for _, r := range ratios {
+		if r.v < 0 || r.v > 1 {
+			bad(r.key, "must be a ratio between 0 and 1, e.g. 0.8 for 80%% (got %g)", r.v)
+			inRange = false
+		}
+	}
+	if inRange && t.ServiceLevelCrit > t.ServiceLevelWarn {
+		bad("service_level_crit", "%g is above service_level_warn (%g); service level is critical below the lower one", t.ServiceLevelCrit, t.ServiceLevelWarn)
+	}
+	if inRange && t.AbandonRateWarn > t.AbandonRateCrit {
+		bad("abandon_rate_warn", "%g is above abandon_rate_crit (%g)", t.AbandonRateWarn, t.AbandonRateCrit)
+	}
+	if raw.ServiceLevelTarget < 0 {
+		bad("service_level_target", "must not be negative")
+	}
+	if raw.StaleAfter < 0 {
+		bad("stale_after", "must not be negative")
+	}
+	return errors.Join(errs...)
 }

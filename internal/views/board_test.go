@@ -2,10 +2,11 @@ package views
 
 import (
 	"net/url"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -15,19 +16,19 @@ func TestBoardValidate(t *testing.T) {
 	tests := []struct {
 		name    string
 		edit    func(*Board)
-		wantErr string // substring naming the field; "" = valid
+		wantErr string // the YAML path the error names; "" = valid
 	}{
 		{"default", func(*Board) {}, ""},
-		{"bad id", func(b *Board) { b.ID = "Lobby Board" }, "ID"},
-		{"empty title", func(b *Board) { b.Title = " " }, "Title"},
-		{"unknown tile", func(b *Board) { b.Tiles = []TileKind{"queue", "weather"} }, "Tiles[1]"},
-		{"duplicate tile", func(b *Board) { b.Tiles = []TileKind{"queue", "queue"} }, "Tiles[1]"},
-		{"empty skill", func(b *Board) { b.Skills = []string{"Sales", ""} }, "Skills[1]"},
-		{"waiting inverted", func(b *Board) { b.Thresholds.WaitingWarn, b.Thresholds.WaitingCrit = 9, 4 }, "WaitingWarn"},
-		{"warn above default crit", func(b *Board) { b.Thresholds.LongestWaitWarn = 5 * time.Minute }, "LongestWaitWarn"},
-		{"sl out of range", func(b *Board) { b.Thresholds.ServiceLevelWarn = 80 }, "ServiceLevelWarn"},
-		{"sl inverted", func(b *Board) { b.Thresholds.ServiceLevelWarn, b.Thresholds.ServiceLevelCrit = 0.5, 0.7 }, "ServiceLevelCrit"},
-		{"negative stale", func(b *Board) { b.Thresholds.StaleAfter = -time.Second }, "StaleAfter"},
+		{"bad id", func(b *Board) { b.ID = "Sales" }, "id"},
+		{"empty title", func(b *Board) { b.Title = " " }, "title"},
+		{"unknown tile", func(b *Board) { b.Tiles = []TileKind{"queue", "weather"} }, "tiles[1]"},
+		{"duplicate tile", func(b *Board) { b.Tiles = []TileKind{"queue", "queue"} }, "tiles[1]"},
+		{"empty skill", func(b *Board) { b.Skills = []string{"Sales", ""} }, "skills[1]"},
+		{"waiting inverted", func(b *Board) { b.Thresholds.WaitingWarn, b.Thresholds.WaitingCrit = 9, 4 }, "thresholds.waiting_warn"},
+		{"warn above default crit", func(b *Board) { b.Thresholds.LongestWaitWarn = 5 * time.Minute }, "thresholds.longest_wait_warn"},
+		{"sl out of range", func(b *Board) { b.Thresholds.ServiceLevelWarn = 80 }, "thresholds.service_level_warn"},
+		{"sl inverted", func(b *Board) { b.Thresholds.ServiceLevelWarn, b.Thresholds.ServiceLevelCrit = 0.5, 0.7 }, "thresholds.service_level_crit"},
+		{"negative stale", func(b *Board) { b.Thresholds.StaleAfter = -time.Second }, "thresholds.stale_after"},
 		{"custom ok", func(b *Board) { b.Tiles = []TileKind{"skills", "agents"}; b.Thresholds.WaitingWarn = 1 }, ""},
 	}
 	for _, tc := range tests {
@@ -39,8 +40,8 @@ func TestBoardValidate(t *testing.T) {
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("got %v, want valid", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Errorf("got %v, want an error naming %s", err, tc.wantErr)
+			case tc.wantErr != "" && !slices.ContainsFunc(field.All(err), func(e *field.Error) bool { return e.Path == tc.wantErr }):
+				t.Errorf("got %v, want a field error at %s", err, tc.wantErr)
 			}
 		})
 	}

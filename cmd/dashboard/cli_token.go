@@ -1,4 +1,4 @@
-package auth
+package main
 
 import (
 	"bufio"
@@ -6,56 +6,46 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/ccdash/ccdash/internal/auth"
 )
 
-// HashPasswordCmd is `dashboard hash-password`: it reads one password line from stdin
+// hashPasswordCmd is `dashboard hash-password`: it reads one password line from stdin
 // (so it never lands in shell history or the process list) and prints its bcrypt hash
 // for the config file. A prompt, if wanted, is the caller's to print on stderr.
-func HashPasswordCmd(stdin io.Reader, stdout io.Writer) error {
+func hashPasswordCmd(stdin io.Reader, stdout io.Writer) error {
 	// Read a little past bcrypt's limit so "too long" is detected, not silently cut.
 	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("auth: hash-password: read stdin: %w", err)
+		return fmt.Errorf("hash-password: read stdin: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	h, err := HashPassword(pw)
+	h, err := auth.HashPassword(pw)
 	if err != nil {
 		return fmt.Errorf("hash-password: %w", err)
 	}
 	if _, err := fmt.Fprintln(stdout, h); err != nil {
-		return fmt.Errorf("auth: hash-password: write: %w", err)
+		return fmt.Errorf("hash-password: write: %w", err)
 	}
 	return nil
 }
 
-// WallURL returns the link a display opens once: baseURL/wall/<board>?device=<secret>.
-func WallURL(baseURL, board, secret string) (string, error) {
-	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("auth: base URL %q must be an absolute http(s) URL", baseURL)
-	}
-	u = u.JoinPath("wall", board)
-	u.RawQuery = url.Values{"device": {secret}}.Encode()
-	return u.String(), nil
-}
-
-// TokenCreateCmd is `dashboard token create --board B --name N`: it creates a device token
+// tokenCreateCmd is `dashboard token create --board B --name N`: it creates a device token
 // and prints its id and the wall URL holding the secret. This is the only time the secret
 // is shown; the store keeps a hash.
-func TokenCreateCmd(ctx context.Context, store DeviceStore, board, name, baseURL string, out io.Writer) error {
+func tokenCreateCmd(ctx context.Context, store auth.DeviceStore, board, name, baseURL string, out io.Writer) error {
 	// Check the URL first so a bad flag doesn't leave a device nobody can use.
-	if _, err := WallURL(baseURL, "x", "x"); err != nil {
+	if _, err := auth.WallURL(baseURL, "x", "x"); err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
 	d, secret, err := store.Create(ctx, board, name)
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
-	link, err := WallURL(baseURL, d.Board, secret)
+	link, err := auth.WallURL(baseURL, d.Board, secret)
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
@@ -68,8 +58,8 @@ func TokenCreateCmd(ctx context.Context, store DeviceStore, board, name, baseURL
 	return nil
 }
 
-// TokenListCmd is `dashboard token list`: a table of devices with last-seen times.
-func TokenListCmd(ctx context.Context, store DeviceStore, out io.Writer) error {
+// tokenListCmd is `dashboard token list`: a table of devices with last-seen times.
+func tokenListCmd(ctx context.Context, store auth.DeviceStore, out io.Writer) error {
 	devs, err := store.List(ctx)
 	if err != nil {
 		return fmt.Errorf("token list: %w", err)
@@ -93,8 +83,8 @@ func TokenListCmd(ctx context.Context, store DeviceStore, out io.Writer) error {
 	return nil
 }
 
-// TokenRevokeCmd is `dashboard token revoke ID`.
-func TokenRevokeCmd(ctx context.Context, store DeviceStore, id string, out io.Writer) error {
+// tokenRevokeCmd is `dashboard token revoke ID`.
+func tokenRevokeCmd(ctx context.Context, store auth.DeviceStore, id string, out io.Writer) error {
 	if err := store.Revoke(ctx, id); err != nil {
 		return fmt.Errorf("token revoke: %w", err)
 	}

@@ -1,14 +1,18 @@
-package auth
+package main
 
 import (
 	"bytes"
 	"errors"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
 )
 
 func TestHashPasswordCmd(t *testing.T) {
@@ -22,16 +26,16 @@ func TestHashPasswordCmd(t *testing.T) {
 		{"no newline", "hunter22", "hunter22", nil},
 		{"only first line", "first\nsecond\n", "first", nil},
 		{"spaces kept", " pass word \n", " pass word ", nil},
-		{"empty", "\n", "", ErrEmptyPassword},
-		{"too long", strings.Repeat("p", 73) + "\n", "", ErrPasswordTooLong},
+		{"empty", "\n", "", auth.ErrEmptyPassword},
+		{"too long", strings.Repeat("p", 73) + "\n", "", auth.ErrPasswordTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var out bytes.Buffer
-			err := HashPasswordCmd(strings.NewReader(tt.stdin), &out)
+			err := hashPasswordCmd(strings.NewReader(tt.stdin), &out)
 			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("HashPasswordCmd err = %v, want %v", err, tt.wantErr)
+				t.Fatalf("hashPasswordCmd err = %v, want %v", err, tt.wantErr)
 			}
 			if err != nil {
 				if out.Len() != 0 {
@@ -53,10 +57,18 @@ func TestHashPasswordCmd(t *testing.T) {
 func TestTokenCommands(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s := newMemDevices()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "ccdash.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := bolt.NewDeviceStore(db)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	var out bytes.Buffer
-	if err := TokenCreateCmd(ctx, s, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {
+	if err := tokenCreateCmd(ctx, s, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {
 		t.Fatal(err)
 	}
 	link := regexp.MustCompile(`https://\S+`).FindString(out.String())
@@ -73,53 +85,30 @@ func TestTokenCommands(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := TokenCreateCmd(ctx, s, "lobby", "TV", "not a url", &out); err == nil {
-		t.Error("TokenCreateCmd with a bad base URL succeeded")
+	if err := tokenCreateCmd(ctx, s, "lobby", "TV", "not a url", &out); err == nil {
+		t.Error("tokenCreateCmd with a bad base URL succeeded")
 	}
 	if list, _ := s.List(ctx); len(list) != 1 {
 		t.Errorf("%d devices after a failed create, want 1 (nothing created)", len(list))
 	}
 
-	if err := TokenRevokeCmd(ctx, s, d.ID, &out); err != nil {
+	if err := tokenRevokeCmd(ctx, s, d.ID, &out); err != nil {
 		t.Fatal(err)
 	}
-	if err := TokenRevokeCmd(ctx, s, "nope", &out); !errors.Is(err, ErrUnknownDevice) {
-		t.Errorf("TokenRevokeCmd(unknown) = %v, want ErrUnknownDevice", err)
+	if err := tokenRevokeCmd(ctx, s, "nope", &out); !errors.Is(err, auth.ErrUnknownDevice) {
+		t.Errorf("tokenRevokeCmd(unknown) = %v, want auth.ErrUnknownDevice", err)
 	}
 
 	out.Reset()
-	if err := TokenListCmd(ctx, s, &out); err != nil {
+	if err := tokenListCmd(ctx, s, &out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[1], d.ID) || !strings.Contains(lines[1], "revoked") ||
 		!strings.Contains(lines[1], `"Floor 2 TV"`) || !strings.Contains(lines[1], "never") {
-		t.Errorf("TokenListCmd output:\n%s\nwant a header and one revoked, never-seen row for %s", out.String(), d.ID)
+		t.Errorf("tokenListCmd output:\n%s\nwant a header and one revoked, never-seen row for %s", out.String(), d.ID)
 	}
-	if strings.Contains(out.String(), DeviceSecretPrefix) {
+	if strings.Contains(out.String(), auth.DeviceSecretPrefix) {
 		t.Error("token list shows a secret")
-	}
-}
-
-func TestWallURL(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, base, board, want string
-		wantErr                 bool
-	}{
-		{"plain", "http://localhost:8080", "lobby", "http://localhost:8080/wall/lobby?device=dev_x", false},
-		{"trailing slash", "https://d.example/", "lobby", "https://d.example/wall/lobby?device=dev_x", false},
-		{"sub path", "https://d.example/ccdash", "lobby", "https://d.example/ccdash/wall/lobby?device=dev_x", false},
-		{"relative", "/x", "lobby", "", true},
-		{"javascript", "javascript:alert(1)", "lobby", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := WallURL(tt.base, tt.board, "dev_x")
-			if (err != nil) != tt.wantErr || got != tt.want {
-				t.Errorf("WallURL(%q) = %q, %v; want %q (error %v)", tt.base, got, err, tt.want, tt.wantErr)
-			}
-		})
 	}
 }
