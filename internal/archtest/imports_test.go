@@ -27,8 +27,9 @@ var allowed = map[string][]string{
 	"internal/auth":      {"internal/snapshot", "internal/field"},
 	"internal/views":     {"internal/snapshot", "internal/field", "web/templates"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "web/static"},
-	"internal/bolt":      {"internal/snapshot", "internal/auth"},
-	"internal/storetest": {"internal/snapshot", "internal/auth"},
+	"internal/history":   {"internal/snapshot"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history"},
+	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history"},
 }
 
 func TestImportRules(t *testing.T) {

@@ -8,6 +8,10 @@
 // second with ErrInUse instead of hanging when another process (the running server,
 // for a CLI subcommand) holds it.
 //
+// History (history.go) is the exception to the one file: it writes every poll and
+// keeps days of frames, so it has its own file (history.db) that can be moved aside
+// when damaged without touching devices or sessions.
+//
 // Import rule: the packages whose stores it implements (internal/auth, …) and
 // internal/snapshot; never server, views or cmd.
 package bolt

@@ -5,6 +5,9 @@
 //
 //	func TestDevices(t *testing.T) { storetest.Devices(t, newDeviceStore) }
 //
+// History checks history.Store; NewFloor builds the synthetic floors it and the
+// benchmarks record.
+//
 // Import rule: the packages that declare store interfaces (internal/auth, …) and
 // internal/snapshot; no implementation package.
 package storetest

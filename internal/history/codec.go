@@ -1,0 +1,261 @@
+package history
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// Frame kinds (the first byte of a frame).
+const (
+	kindKey   byte = 0x11 // layout + string table + every cell, deflated
+	kindDelta byte = 0x12 // new strings + the cells that changed
+)
+
+// encoder turns a stream of snapshots into one chain of frames: a keyframe when the
+// chain starts, the layout changes or a new window begins, delta frames otherwise.
+type encoder struct {
+	window time.Duration // keyframe window (10m raw, 1h minute)
+
+	lay   *layout // nil: no chain, next frame is a keyframe
+	start time.Time
+	strs  []string
+	index map[string]int64
+	cells []int64
+	next  []int64
+
+	zbuf bytes.Buffer
+	zw   *flate.Writer
+}
+
+func newEncoder(window time.Duration) *encoder { return &encoder{window: window} }
+
+// reset drops the chain (after a failed write): the next frame is a keyframe.
+func (e *encoder) reset() { e.lay = nil }
+
+func (e *encoder) intern(s string) int64 {
+	if i, ok := e.index[s]; ok {
+		return i
+	}
+	i := int64(len(e.strs))
+	e.strs = append(e.strs, s)
+	e.index[s] = i
+	return i
+}
+
+// cellsOf computes the cells of s (interning its strings) into e.next.
+func (e *encoder) cellsOf(s *snapshot.Snapshot) []int64 {
+	c := append(e.next[:0], int64(s.Version), timeCell(s.TakenAt))
+	for _, src := range s.Sources {
+		c = append(c, timeCell(src.LastSuccess), timeCell(src.LastAttempt), int64(src.ConsecutiveFailures),
+			timeCell(src.NextPoll), src.Requests, src.RateLimited)
+		if le := src.LastError; le != nil {
+			c = append(c, 1, e.intern(string(le.Kind)), e.intern(le.Text), timeCell(le.At))
+		} else {
+			c = append(c, 0, none, none, none)
+		}
+	}
+	for _, a := range s.Accounts {
+		c = accountCells(c, a)
+	}
+	for _, sk := range s.Skills {
+		for _, q := range sk.Queues {
+			c = queueCells(c, q)
+		}
+		c = countCells(c, sk.Agents)
+	}
+	for _, a := range s.Agents {
+		c = append(c, e.intern(string(a.State)), e.intern(a.Reason), timeCell(a.Since),
+			optRatio(a.Load), optInt(a.Open), optInt(a.MaxSlots), optInt(a.HandledToday))
+	}
+	e.next = c
+	return c
+}
+
+// encode appends the frame for s at time at to dst.
+func (e *encoder) encode(dst []byte, s *snapshot.Snapshot, at time.Time) []byte {
+	if e.lay == nil || !at.Truncate(e.window).Equal(e.start) || !e.lay.matches(s) {
+		return e.keyframe(dst, s, at)
+	}
+	before := len(e.strs)
+	next := e.cellsOf(s)
+	body := binary.AppendUvarint(nil, uint64(len(e.strs)-before))
+	for _, str := range e.strs[before:] {
+		body = appendString(body, str)
+	}
+	changed := 0
+	for i := range next {
+		if next[i] != e.cells[i] {
+			changed++
+		}
+	}
+	body = binary.AppendUvarint(body, uint64(changed))
+	last := -1
+	for i := range next {
+		if next[i] != e.cells[i] {
+			body = binary.AppendUvarint(body, uint64(i-last-1))
+			body = binary.AppendVarint(body, next[i]-e.cells[i])
+			last = i
+		}
+	}
+	e.cells, e.next = next, e.cells
+	return appendFrame(dst, kindDelta, body)
+}
+
+func (e *encoder) keyframe(dst []byte, s *snapshot.Snapshot, at time.Time) []byte {
+	e.lay, e.start = layoutOf(s), at.Truncate(e.window)
+	e.strs, e.index = e.strs[:0], map[string]int64{}
+	var lb []byte // layout as string indexes
+	put := func(s string) { lb = binary.AppendUvarint(lb, uint64(e.intern(s))) }
+	lb = binary.AppendUvarint(lb, uint64(len(e.lay.sources)))
+	for _, src := range e.lay.sources {
+		put(src.id)
+		put(src.kind)
+	}
+	lb = binary.AppendUvarint(lb, uint64(len(e.lay.accounts)))
+	for _, a := range e.lay.accounts {
+		put(a)
+	}
+	lb = binary.AppendUvarint(lb, uint64(len(e.lay.skills)))
+	for _, sk := range e.lay.skills {
+		put(sk.key)
+		put(sk.id)
+		put(sk.source)
+		put(sk.name)
+		lb = binary.AppendUvarint(lb, uint64(len(sk.channels)))
+		for _, ch := range sk.channels {
+			put(string(ch))
+		}
+	}
+	lb = binary.AppendUvarint(lb, uint64(len(e.lay.agents)))
+	for _, a := range e.lay.agents {
+		put(a.key)
+		put(a.id)
+		put(a.source)
+		put(a.name)
+		lb = binary.AppendUvarint(lb, uint64(len(a.skills)))
+		for _, k := range a.skills {
+			put(k)
+		}
+	}
+	cells := e.cellsOf(s)
+	raw := binary.AppendUvarint(nil, uint64(len(e.strs)))
+	for _, str := range e.strs {
+		raw = appendString(raw, str)
+	}
+	raw = append(raw, lb...)
+	raw = binary.AppendUvarint(raw, uint64(len(cells)))
+	for _, c := range cells {
+		raw = binary.AppendVarint(raw, c)
+	}
+	e.cells = append(e.cells[:0], cells...)
+	return appendFrame(dst, kindKey, e.deflate(raw))
+}
+
+func (e *encoder) deflate(raw []byte) []byte {
+	e.zbuf.Reset()
+	if e.zw == nil {
+		e.zw, _ = flate.NewWriter(&e.zbuf, flate.BestSpeed) // level is valid: no error
+	} else {
+		e.zw.Reset(&e.zbuf)
+	}
+	_, _ = e.zw.Write(raw) // writes to a bytes.Buffer do not fail
+	_ = e.zw.Close()
+	return bytes.Clone(e.zbuf.Bytes())
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendFrame writes kind, the body's length and the body; anything appended after
+// (a minute frame's aggregates) follows the body.
+func appendFrame(dst []byte, kind byte, body []byte) []byte {
+	dst = append(dst, kind)
+	dst = binary.AppendUvarint(dst, uint64(len(body)))
+	return append(dst, body...)
+}
+
+// reader decodes the primitives of a frame; the first error sticks.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = ErrCorrupt
+	}
+	r.b = nil
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a length that must fit in what is left (every element takes a byte).
+func (r *reader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) string() string {
+	n := r.count()
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *reader) bytes(n int) []byte {
+	if n > len(r.b) {
+		r.fail()
+		return nil
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b
+}
+
+var inflaters = sync.Pool{New: func() any { return flate.NewReader(nil) }}
+
+func inflate(b []byte) ([]byte, error) {
+	zr := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(zr)
+	if err := zr.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	// A keyframe of the largest floor is well under this; the cap keeps a hostile or
+	// damaged frame from inflating without bound.
+	out, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return out, nil
+}
