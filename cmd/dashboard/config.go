@@ -223,7 +223,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" {
 		errs = append(errs, field.Within("public_url", checkURL(c.PublicURL)))
 	}
-	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAuth())
+	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth())
 	return errors.Join(errs...)
 }
 

@@ -23,6 +23,8 @@ type BoardConfig struct {
 	Thresholds ThresholdsConfig `yaml:"thresholds"`
 	// Public boards are visible without logging in. Default false.
 	Public bool `yaml:"public"`
+	// Alerts are the board's alert rules (config_alerts.go). Empty means none.
+	Alerts *AlertsConfig `yaml:"alerts"`
 }
 
 // ThresholdsConfig sets warning and critical levels.

@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"internal/poller":    {"internal/snapshot"},
 	"internal/auth":      {"internal/snapshot", "internal/field"},
 	"internal/views":     {"internal/snapshot", "internal/field", "web/templates"},
+	"internal/alerts":    {"internal/snapshot", "internal/field"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "web/static"},
 	"internal/history":   {"internal/snapshot"},
 	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history"},

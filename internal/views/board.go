@@ -213,6 +213,10 @@ type Thresholds struct {
 	StaleAfter time.Duration
 }
 
+// WithDefaults returns t with every zero field set to its default (the alert rules
+// take their thresholds from it).
+func (t Thresholds) WithDefaults() Thresholds { return t.withDefaults() }
+
 // withDefaults fills every zero field with its default.
 func (t Thresholds) withDefaults() Thresholds {
 	orDefault(&t.WaitingWarn, 3)
