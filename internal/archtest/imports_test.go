@@ -29,8 +29,8 @@ var allowed = map[string][]string{
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "web/static"},
 	"internal/history":   {"internal/snapshot"},
-	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history"},
-	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
+	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
 }
 
 func TestImportRules(t *testing.T) {

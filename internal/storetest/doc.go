@@ -8,6 +8,6 @@
 // History checks history.Store; NewFloor builds the synthetic floors it and the
 // benchmarks record.
 //
-// Import rule: the packages that declare store interfaces (internal/auth, …) and
+// Import rule: the packages that declare store interfaces (internal/auth, internal/history, internal/alerts, …) and
 // internal/snapshot; no implementation package.
 package storetest
