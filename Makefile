@@ -12,7 +12,7 @@ TEMPL_SRC := $(shell find web/templates -name '*.templ' 2>/dev/null)
 FUZZTIME ?= 4s
 FUZZ := $(shell grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' internal | sort -u | sed 's/func //')
 
-.PHONY: all run build test test-unit test-race fuzz bench generate check-generated lint assets clean
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated lint assets clean
 
 all: build
 
@@ -70,9 +70,20 @@ fuzz:
 	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$pkg; \
 	done
 
-## bench: benchmarks with allocations and custom metrics (p99, bytes/conn)
+## bench: benchmarks with allocations and custom metrics (p99, bytes/conn), then the
+## fan-out probe at 1,000 sockets
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	$(MAKE) bench-fanout
+
+## bench-fanout: open FANOUT_SOCKETS WebSocket clients on the demo wall, and on a bare
+## coder/websocket push server for reference; report spread, message size, RSS and CPU
+FANOUT_SOCKETS ?= 1000
+FANOUT_DURATION ?= 60s
+bench-fanout: build
+	$(GO) build -o bin/fanout ./cmd/fanout
+	./bin/fanout --sockets $(FANOUT_SOCKETS) --duration $(FANOUT_DURATION) --bare
+	./bin/fanout --sockets $(FANOUT_SOCKETS) --duration $(FANOUT_DURATION)
 
 clean:
 	rm -rf bin node_modules $(VENDOR_JS)

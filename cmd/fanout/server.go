@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// server is the process under test: where its live channel is, and its pid for /proc.
+type server struct {
+	wsURL  string // the WebSocket URL a wall page connects to
+	origin string // the Origin a browser on that page would send
+	cmd    *exec.Cmd
+	tmp    string
+}
+
+func (s *server) pid() int { return s.cmd.Process.Pid }
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	if s.tmp != "" {
+		_ = os.RemoveAll(s.tmp)
+	}
+}
+
+// startDashboard runs the demo in a fresh data directory and finds the device link it
+// prints for its wall, then the live channel that wall page connects to.
+func startDashboard(ctx context.Context, o options) (*server, error) {
+	tmp, err := os.MkdirTemp("", "fanout-")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, o.dashboard, "--addr", addr, "--data-dir", tmp)
+	cmd.Stderr = io.Discard
+	s := &server{cmd: cmd, tmp: tmp, origin: "http://" + addr}
+	wall, err := startAndScan(cmd, regexp.MustCompile(`wall board.*: (http://\S+)`))
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("start %s: %w", o.dashboard, err)
+	}
+	if s.wsURL, err = liveChannel(ctx, wall); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// startBare runs this binary's bare-server mode as the reference.
+func startBare(ctx context.Context, o options) (*server, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "bare-server", "--addr", addr,
+		"--every", o.every.String(), "--size", strconv.Itoa(o.size))
+	cmd.Stderr = os.Stderr
+	s := &server{cmd: cmd, origin: "http://" + addr, wsURL: "ws://" + addr + "/ws"}
+	if _, err := startAndScan(cmd, regexp.MustCompile(`^listening`)); err != nil {
+		s.stop()
+		return nil, fmt.Errorf("start bare server: %w", err)
+	}
+	return s, nil
+}
+
+// startAndScan starts cmd and returns the first submatch of the first stdout line
+// matching re (the rest of stdout is drained so the child never blocks on it).
+func startAndScan(cmd *exec.Cmd, re *regexp.Regexp) (string, error) {
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		sent := false
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				found <- m[len(m)-1]
+				sent = true
+			}
+		}
+		if !sent {
+			close(found)
+		}
+	}()
+	select {
+	case v, ok := <-found:
+		if !ok {
+			return "", fmt.Errorf("exited without printing %q", re)
+		}
+		return v, nil
+	case <-time.After(60 * time.Second):
+		return "", fmt.Errorf("did not print %q within 60s", re)
+	}
+}
+
+var wsConnect = regexp.MustCompile(`ws-connect="([^"]+)"`)
+
+// liveChannel loads the wall page as a browser would and returns its ws-connect URL.
+func liveChannel(ctx context.Context, page string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("wall page: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	m := wsConnect.FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("wall page %s answered %d without a live channel", page, resp.StatusCode)
+	}
+	u := html.UnescapeString(string(m[1]))
+	if strings.HasPrefix(u, "/") {
+		base := strings.TrimPrefix(strings.SplitN(page, "/wall/", 2)[0], "http")
+		u = "ws" + base + u
+	}
+	return u, nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
