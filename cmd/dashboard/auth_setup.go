@@ -25,15 +25,24 @@ const (
 	stateFile    = "ccdash.db"        // bbolt: device tokens (hashes), sessions; one process at a time
 	oldStateFile = "devices.db"       // stateFile's name before sessions moved in; renamed on open
 	embedKeyFile = "embed.key"        // the generated embed signing key, when config has none
+	csrfKeyFile  = "csrf.key"         // signs the forms' CSRF tokens, so open forms survive restarts
 	demoWallFile = "demo-wall.secret" // the demo wall's device secret, reused across restarts
 )
 
 // authSetup is access control built from the config, and what to close at exit.
 type authSetup struct {
 	opts    server.AuthOptions
-	db      *bolt.DB
-	devices *bolt.DeviceStore
-	redis   *redis.Client
+	db       *bolt.DB
+	devices  *bolt.DeviceStore
+	sessions *bolt.SessionStore // nil when sessions are in Redis
+	redis    *redis.Client
+}
+
+// run deletes expired sessions from data_dir until ctx is done.
+func (a *authSetup) run(ctx context.Context) {
+	if a.sessions != nil {
+		a.sessions.Run(ctx)
+	}
 }
 
 func (a *authSetup) Close() {
@@ -66,12 +75,24 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 		a.Close()
 		return nil, err
 	}
+	csrfKey, err := keyFile(filepath.Join(cfg.DataDir, csrfKeyFile))
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("csrf key: %w", err)
+	}
 	a.opts = server.AuthOptions{
-		Users: users, Devices: devices, EmbedKey: key, EmbedOrigins: cfg.EmbedOrigins,
+		Users: users, Devices: devices, EmbedKey: key, EmbedOrigins: cfg.EmbedOrigins, CSRFKey: csrfKey,
 		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy,
 		IdleTimeout: cfg.Sessions.IdleTimeout.D(), Lifetime: cfg.Sessions.Lifetime.D(),
 	}
-	if cfg.RedisURL != "" {
+	if cfg.RedisURL == "" {
+		// One replica: sessions in data_dir, so a restart signs nobody out.
+		if a.sessions, err = bolt.NewSessionStore(db, bolt.SessionOptions{SignedIn: auth.SessionSignedIn, Logger: log}); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("sessions: %w", err)
+		}
+		a.opts.SessionStore = a.sessions
+	} else {
 		ro, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
 			a.Close()
@@ -129,21 +150,29 @@ func embedKey(cfg *Config) ([]byte, error) {
 		}
 		return k, nil
 	}
-	path := filepath.Join(cfg.DataDir, embedKeyFile)
+	k, err := keyFile(filepath.Join(cfg.DataDir, embedKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("embed key: %w", err)
+	}
+	return k, nil
+}
+
+// keyFile returns the signing key kept in path, making it on first use.
+func keyFile(path string) ([]byte, error) {
 	raw, err := os.ReadFile(path)
 	if err == nil {
 		k, err := auth.ParseSigningKey(string(raw))
 		if err != nil {
-			return nil, fmt.Errorf("embed key file %s: %w", path, err)
+			return nil, fmt.Errorf("key file %s: %w", path, err)
 		}
 		return k, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("embed key: %w", err)
+		return nil, err
 	}
 	k := auth.NewSigningKey()
 	if err := writeSecretFile(path, auth.EncodeSigningKey(k)+"\n"); err != nil {
-		return nil, fmt.Errorf("embed key: %w", err)
+		return nil, err
 	}
 	return k, nil
 }
@@ -165,7 +194,8 @@ func writeSecretFile(path, content string) error {
 }
 
 // newDemoAdmin makes the demo's admin account with a random password, new at every
-// start (sessions are in memory, so nothing is lost) and printed once to stdout.
+// start (a session from an earlier run ends with it: its password stamp changed) and
+// printed once to stdout.
 func newDemoAdmin(stdout io.Writer) (*auth.User, error) {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)

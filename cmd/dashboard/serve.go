@@ -131,6 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	polled := make(chan error, 1)
 	go func() { polled <- poller.New(store, sources, log, metrics).Run(pollCtx) }()
 	go srv.Run(pollCtx)
+	go access.run(pollCtx)
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(ln) }()
 

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -44,7 +45,7 @@ func newTestApp(t *testing.T, opts SessionOptions, tlsServer bool) *testApp {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, CSRFToken(r.Context(), sm))
+		fmt.Fprint(w, CSRFToken(r.Context()))
 	})
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
 		name, pw := r.PostFormValue("name"), r.PostFormValue("password")
@@ -85,7 +86,7 @@ func newTestApp(t *testing.T, opts SessionOptions, tlsServer bool) *testApp {
 	mux.HandleFunc("POST /action", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "done")
 	})
-	h := sm.LoadAndSave(RequireCSRF(sm)(mux))
+	h := sm.LoadAndSave(RequireCSRF(NewSigningKey(), sm)(mux))
 	if tlsServer {
 		app.srv = httptest.NewTLSServer(h)
 	} else {
@@ -191,10 +192,13 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 	app := newTestApp(t, SessionOptions{}, false)
 	b := app.browser(t)
 	b.csrf()
-	before := b.sessionCookie()
-	if before == "" {
-		t.Fatal("no session cookie before login; the login form needs one for its CSRF token")
+	if c := b.sessionCookie(); c != "" {
+		t.Fatalf("session cookie %q before sign-in; the login form must need none", c)
 	}
+	// An attacker plants a session cookie (from a sibling subdomain, say) before login.
+	before := "planted-" + newRandomToken()
+	u, _ := url.Parse(app.srv.URL)
+	b.c.Jar.SetCookies(u, []*http.Cookie{{Name: SessionCookieName, Value: before, Path: "/"}})
 	preLoginToken := b.csrf()
 	if code, body := b.login(alicePW); code != http.StatusOK {
 		t.Fatalf("login = %d %q", code, body)
@@ -354,26 +358,34 @@ func TestSessionCookieAttributes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			app := newTestApp(t, SessionOptions{Secure: tt.secure}, tt.tlsServer)
-			resp, err := app.srv.Client().Get(app.srv.URL + "/form")
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			var c *http.Cookie
-			for _, rc := range resp.Cookies() {
-				if rc.Name == SessionCookieName {
-					c = rc
+			b := app.browser(t)
+			var got []*http.Cookie
+			b.c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				resp, err := app.srv.Client().Transport.RoundTrip(r)
+				if err == nil {
+					got = append(got, resp.Cookies()...)
 				}
+				return resp, err
+			})
+			if code, body := b.login(alicePW); code != http.StatusOK {
+				t.Fatalf("login = %d %q", code, body)
 			}
-			if c == nil {
-				t.Fatalf("no %s cookie in %q", SessionCookieName, resp.Header.Values("Set-Cookie"))
-			}
-			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tt.wantSecure || c.Path != "/" {
-				t.Errorf("cookie HttpOnly=%v SameSite=%v Secure=%v Path=%q; want true Lax %v /", c.HttpOnly, c.SameSite, c.Secure, c.Path, tt.wantSecure)
+			for _, name := range []string{CSRFCookieName, SessionCookieName} {
+				i := slices.IndexFunc(got, func(c *http.Cookie) bool { return c.Name == name })
+				if i < 0 {
+					t.Fatalf("no %s cookie among %v", name, got)
+				}
+				if c := got[i]; !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tt.wantSecure || c.Path != "/" {
+					t.Errorf("%s cookie HttpOnly=%v SameSite=%v Secure=%v Path=%q; want true Lax %v /", name, c.HttpOnly, c.SameSite, c.Secure, c.Path, tt.wantSecure)
+				}
 			}
 		})
 	}
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestNewSessionManagerTimeouts(t *testing.T) {
 	t.Parallel()
@@ -406,7 +418,7 @@ func TestSessionStoreHoldsNoCookieValue(t *testing.T) {
 	store := memstore.NewWithCleanupInterval(0)
 	sm := NewSessionManager(store, SessionOptions{})
 	srv := httptest.NewServer(sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		CSRFToken(r.Context(), sm)
+		sm.Put(r.Context(), "k", "v")
 	})))
 	t.Cleanup(srv.Close)
 	resp, err := srv.Client().Get(srv.URL)

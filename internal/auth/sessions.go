@@ -19,8 +19,30 @@ const SessionCookieName = "ccdash_session"
 const (
 	sessUser  = "auth.user"
 	sessStamp = "auth.stamp"
-	sessCSRF  = "auth.csrf"
 )
+
+// SessionStore is where sessions live: an scs.Store that holds a bounded number of them
+// (evicting anonymous ones first, told apart by SessionSignedIn, then those expiring
+// first) and can say how many it holds. With no redis_url it is internal/bolt's, in
+// data_dir, so sessions survive restarts; implementations pass storetest.Sessions.
+type SessionStore interface {
+	scs.Store
+	// Len returns how many sessions are stored.
+	Len() (int, error)
+}
+
+// SessionSignedIn reports whether session data (as a SessionStore receives it from a
+// manager made by NewSessionManager) belongs to a signed-in user. Nothing in ccdash
+// stores a session before sign-in; this tells apart any that remain, e.g. from older
+// versions, so a full store evicts those first.
+func SessionSignedIn(b []byte) bool {
+	_, values, err := scs.GobCodec{}.Decode(b)
+	if err != nil {
+		return false
+	}
+	name, _ := values[sessUser].(string)
+	return name != ""
+}
 
 // SessionOptions configures NewSessionManager.
 type SessionOptions struct {
@@ -54,6 +76,7 @@ func NewSessionManager(store scs.Store, opts SessionOptions) *scs.SessionManager
 		sm.Lifetime = 7 * 24 * time.Hour
 	}
 	sm.HashTokenInStore = true
+	sm.Codec = scs.GobCodec{} // what SessionSignedIn decodes
 	sm.Cookie.Name = SessionCookieName
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -74,13 +97,12 @@ func NewSessionManager(store scs.Store, opts SessionOptions) *scs.SessionManager
 }
 
 // Login makes the request's session belong to u. It renews the session token first (so a
-// token planted before login is worthless: session fixation) and drops the pre-login CSRF
-// token. Call it only after Authenticate succeeded.
+// token planted before login is worthless: session fixation), which also changes every
+// CSRF token (they are bound to it). Call it only after Authenticate succeeded.
 func Login(ctx context.Context, sm *scs.SessionManager, u User) error {
 	if err := sm.RenewToken(ctx); err != nil {
 		return fmt.Errorf("auth: login: renew session token: %w", err)
 	}
-	sm.Remove(ctx, sessCSRF)
 	sm.Put(ctx, sessUser, u.Name)
 	sm.Put(ctx, sessStamp, passwordStamp(u))
 	return nil

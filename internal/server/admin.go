@@ -100,7 +100,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props views.DevicesPageProps) {
-	props.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
+	props.CSRF = auth.CSRFToken(r.Context())
 	props.User = p.Name
 	props.Boards = s.boardOrder
 	if s.auth.opts.Devices != nil {

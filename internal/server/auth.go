@@ -20,9 +20,12 @@ import (
 type AuthOptions struct {
 	// Users are the accounts that may log in. Nil means nobody can.
 	Users *auth.Users
-	// SessionStore keeps sessions (goredisstore when replicas share them). Nil means
-	// an in-memory store (sessions end at restart).
+	// SessionStore keeps sessions: internal/bolt's in data_dir, or goredisstore when
+	// replicas share them. Nil means an in-memory store (sessions end at restart).
 	SessionStore scs.Store
+	// CSRFKey signs the forms' CSRF tokens (at least 32 bytes; keep it in data_dir so
+	// forms open across a restart still work). Nil means a random key per process.
+	CSRFKey []byte
 	// IdleTimeout and Lifetime bound sessions. Zero means auth's defaults (12h idle,
 	// 7 days absolute).
 	IdleTimeout, Lifetime time.Duration
@@ -49,6 +52,7 @@ type AuthOptions struct {
 type authState struct {
 	opts     AuthOptions
 	sessions *scs.SessionManager
+	csrfKey  []byte
 	resolver *auth.Resolver
 	users    *auth.Users
 	limiter  *auth.LoginLimiter
@@ -63,6 +67,9 @@ type authState struct {
 // Validate reports the first problem with the options (main checks the config with
 // it before New, which panics on invalid options as a programming error).
 func (o AuthOptions) Validate() error {
+	if o.CSRFKey != nil && len(o.CSRFKey) < auth.MinKeyBytes {
+		return fmt.Errorf("server: CSRF key shorter than %d bytes", auth.MinKeyBytes)
+	}
 	_, _, err := o.origins()
 	return err
 }
@@ -89,6 +96,9 @@ func (o AuthOptions) origins() (patterns, ancestors []string, err error) {
 }
 
 func newAuthState(o AuthOptions, log *slog.Logger, now func() time.Time) (*authState, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	patterns, ancestors, err := o.origins()
 	if err != nil {
 		return nil, err
@@ -116,6 +126,10 @@ func newAuthState(o AuthOptions, log *slog.Logger, now func() time.Time) (*authS
 	a.sessions = auth.NewSessionManager(store, auth.SessionOptions{
 		IdleTimeout: o.IdleTimeout, Lifetime: o.Lifetime, Secure: a.publicHTTPS, Logger: log,
 	})
+	a.csrfKey = o.CSRFKey
+	if a.csrfKey == nil {
+		a.csrfKey = auth.NewSigningKey()
+	}
 	a.resolver = &auth.Resolver{Sessions: a.sessions, Users: a.users, Devices: o.Devices, EmbedKey: o.EmbedKey, Now: now, Logger: log}
 	a.limiter = auth.NewLoginLimiter(o.Limiter)
 	return a, nil

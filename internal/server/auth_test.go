@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,17 +132,20 @@ func TestScopedManagerNeverSeesOtherSkills(t *testing.T) {
 	}
 }
 
-// TestLoginRenewsSessionToken: the cookie a visitor had before signing in (which an
-// attacker could have planted) identifies nobody after.
+// TestLoginRenewsSessionToken: the login form starts no session, and a session cookie
+// a visitor had before signing in (which an attacker could have planted) identifies
+// nobody after.
 func TestLoginRenewsSessionToken(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
 	c := e.client(t)
 	e.csrfFrom(t, c, "/login")
-	before := e.sessionCookie(c)
-	if before == "" {
-		t.Fatal("the login form set no session cookie")
+	if got := e.sessionCookie(c); got != "" {
+		t.Fatalf("the login form set a session cookie; it must need none")
 	}
+	before := "planted-session-token"
+	u, _ := url.Parse(e.ts.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookieName, Value: before, Path: "/"}})
 	e.login(t, c, "admin", adminPW)
 	after := e.sessionCookie(c)
 	if after == "" || after == before {
@@ -151,7 +155,6 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 		t.Fatalf("signed-in board: got %d", r.code)
 	}
 	planted := e.client(t)
-	u, _ := url.Parse(e.ts.URL)
 	planted.Jar.SetCookies(u, []*http.Cookie{{Name: auth.SessionCookieName, Value: before}})
 	if r := do(t, planted, "GET", e.ts.URL+"/boards/lobby", nil); r.code != http.StatusSeeOther {
 		t.Errorf("pre-login cookie after login: got %d, want 303 to login", r.code)
@@ -179,25 +182,39 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newAuthEnv(t, func(o *Options) { o.Auth.TrustProxy, o.Auth.PublicURL = tt.trustProxy, tt.publicURL })
-			req, _ := http.NewRequest("GET", e.ts.URL+"/login", nil)
-			if tt.xfp != "" {
-				req.Header.Set("X-Forwarded-Proto", tt.xfp)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			sc := res.Header.Get("Set-Cookie")
-			if !strings.Contains(sc, auth.SessionCookieName+"=") || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
-				t.Errorf("Set-Cookie %q: want the session cookie, HttpOnly, SameSite=Lax", sc)
-			}
-			if got := strings.Contains(sc, "Secure"); got != tt.wantSecure {
-				t.Errorf("Set-Cookie %q: Secure = %t, want %t", sc, got, tt.wantSecure)
+			c := e.client(t)
+			var setCookies []string
+			c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if tt.xfp != "" {
+					r.Header.Set("X-Forwarded-Proto", tt.xfp)
+				}
+				res, err := http.DefaultTransport.RoundTrip(r)
+				if err == nil {
+					setCookies = append(setCookies, res.Header.Values("Set-Cookie")...)
+				}
+				return res, err
+			})
+			e.login(t, c, "admin", adminPW)
+			for _, name := range []string{auth.CSRFCookieName, auth.SessionCookieName} {
+				i := slices.IndexFunc(setCookies, func(sc string) bool { return strings.HasPrefix(sc, name+"=") })
+				if i < 0 {
+					t.Fatalf("no %s cookie set among %q", name, setCookies)
+				}
+				sc := setCookies[i]
+				if !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Lax") {
+					t.Errorf("Set-Cookie %q: want HttpOnly, SameSite=Lax", sc)
+				}
+				if got := strings.Contains(sc, "Secure"); got != tt.wantSecure {
+					t.Errorf("Set-Cookie %q: Secure = %t, want %t", sc, got, tt.wantSecure)
+				}
 			}
 		})
 	}
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestFormsWithoutCSRFTokenAreRefused: every state-changing form needs the token.
 func TestFormsWithoutCSRFTokenAreRefused(t *testing.T) {

@@ -11,8 +11,9 @@ import (
 	"github.com/ccdash/ccdash/internal/views"
 )
 
-// handleLoginForm shows the sign-in form. Issuing its CSRF token starts a session
-// cookie; signing in replaces that token (auth.Login renews it: no fixation).
+// handleLoginForm shows the sign-in form. Its CSRF token needs no session (a signed
+// nonce cookie), so an anonymous visitor stores nothing; signing in starts the session
+// (auth.Login renews its token: no fixation).
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, r, http.StatusOK, views.LoginPageProps{Next: safeNext(r.URL.Query().Get("next"))})
 }
@@ -57,7 +58,7 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderHTML(w, r, http.StatusOK, views.LogoutPage(views.LogoutPageProps{
-		CSRF: auth.CSRFToken(r.Context(), s.auth.sessions), User: p.Name,
+		CSRF: auth.CSRFToken(r.Context()), User: p.Name,
 	}))
 }
 
@@ -76,7 +77,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, p views.LoginPageProps) {
-	p.CSRF = auth.CSRFToken(r.Context(), s.auth.sessions)
+	p.CSRF = auth.CSRFToken(r.Context())
 	s.renderHTML(w, r, code, views.LoginPage(p))
 }
 

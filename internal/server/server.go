@@ -112,7 +112,7 @@ func (s *Server) Handler() http.Handler {
 	// Everything a browser navigates to loads the session, and every state-changing
 	// request must carry the session's CSRF token.
 	r.Group(func(r chi.Router) {
-		r.Use(s.auth.secureCookies, s.auth.sessions.LoadAndSave, auth.RequireCSRF(s.auth.sessions))
+		r.Use(s.auth.secureCookies, s.auth.sessions.LoadAndSave, auth.RequireCSRF(s.auth.csrfKey, s.auth.sessions))
 		r.Get("/", s.handleIndex)
 		r.Get("/login", s.handleLoginForm)
 		r.Post("/login", s.handleLogin)
