@@ -31,7 +31,7 @@ const (
 
 // authSetup is access control built from the config, and what to close at exit.
 type authSetup struct {
-	opts    server.AuthOptions
+	opts     server.AuthOptions
 	db       *bolt.DB
 	devices  *bolt.DeviceStore
 	sessions *bolt.SessionStore // nil when sessions are in Redis

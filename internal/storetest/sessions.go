@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/ccdash/ccdash/internal/auth"
 )
 
@@ -160,4 +159,3 @@ func sessionsConcurrent(t *testing.T, s auth.SessionStore) {
 	wg.Wait()
 	wantLen(t, s, 80)
 }
-
