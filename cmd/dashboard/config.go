@@ -48,6 +48,8 @@ type Config struct {
 	// EmbedOrigins may frame embed links (scheme://host[:port]). Empty means none but
 	// this server itself.
 	EmbedOrigins []string `yaml:"embed_origins"`
+	// History says how long the floor is remembered (data_dir/history.db).
+	History HistoryConfig `yaml:"history"`
 }
 
 // Duration is a time.Duration written as "10s" in YAML.
@@ -223,7 +225,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" {
 		errs = append(errs, field.Within("public_url", checkURL(c.PublicURL)))
 	}
-	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth())
+	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth(), c.History.validate())
 	return errors.Join(errs...)
 }
 

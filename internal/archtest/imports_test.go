@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"internal/auth":      {"internal/snapshot", "internal/field"},
 	"internal/views":     {"internal/snapshot", "internal/field", "web/templates"},
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
-	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "web/static"},
+	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "web/static"},
 	"internal/history":   {"internal/snapshot"},
 	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
 	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},

@@ -3,8 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-
-	"github.com/ccdash/ccdash/internal/auth"
 )
 
 // handleHealthz says the process is alive; it never depends on vendors.
@@ -59,19 +57,18 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 // handleSnapshot serves the normalized snapshot as JSON to signed-in users, limited
 // to their scope like their pages (a manager limited to some skills gets only those).
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
-	p, err := s.auth.resolver.Resolve(r)
-	switch {
-	case err != nil:
+	p, err := s.apiPrincipal(r)
+	if err != nil {
 		s.failJSON(w, r, err)
-		return
-	case p.Kind == auth.KindPublic:
-		s.failJSON(w, r, refuse(errSignIn, "sign in first: the snapshot API needs a user session"))
-		return
-	case !p.IsUser():
-		s.failJSON(w, r, refuse(errForbidden, "device and embed links do not give access to the snapshot API"))
 		return
 	}
 	snap := s.opts.Store.Load()
+	if at := r.URL.Query().Get("at"); at != "" {
+		if snap, err = s.snapshotAt(r, at); err != nil {
+			s.failJSON(w, r, err)
+			return
+		}
+	}
 	if snap == nil {
 		s.failJSON(w, r, refuse(errNoDataYet, "no snapshot yet: the first poll has not finished"))
 		return

@@ -17,4 +17,21 @@ func (s *Server) registerMetrics() {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_tile_renders_total", Help: "Tile-set renders (one per board variant per snapshot)."},
 			func() float64 { return float64(s.live.renders.Load()) }),
 	)
+	if h := s.opts.History; h != nil {
+		s.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_history_recorded_total", Help: "Snapshots written to the history store."},
+				func() float64 { return float64(h.Stats().Recorded) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_history_dropped_total", Help: "Snapshots not recorded because the history queue was full (a slow store)."},
+				func() float64 { return float64(h.Stats().Dropped) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_history_failures_total", Help: "History store writes or trims that failed (full disk, failing store)."},
+				func() float64 { return float64(h.Stats().Failures) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_history_available", Help: "1 while the history store's last write succeeded, else 0."},
+				func() float64 {
+					if h.Available() {
+						return 1
+					}
+					return 0
+				}),
+		)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -36,6 +37,8 @@ type Options struct {
 	Hub hub.Options
 	// Auth is access control. The zero value shows only boards marked public.
 	Auth AuthOptions
+	// History answers the history API and time travel. Nil means none is kept.
+	History *history.History
 }
 
 // Server is the HTTP edge of ccdash.
@@ -122,6 +125,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/devices", s.handleDeviceCreate)
 		r.Post("/admin/devices/{id}/revoke", s.handleDeviceRevoke)
 		r.Get("/api/v1/snapshot", s.handleSnapshot)
+		r.Get("/api/v1/history", s.handleHistory)
 		r.Get("/wall/{board}", s.handlePage(views.Wall))
 		r.Get("/boards/{board}", s.handlePage(views.Manager))
 		r.Get("/embed/{board}", s.handlePage(views.Embed))
