@@ -110,9 +110,11 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 			return
 		}
 		for _, d := range devs {
-			row := views.DeviceRow{ID: d.ID, Name: d.Name, Board: d.Board, Created: d.CreatedAt.UTC().Format(time.RFC3339), LastSeen: "never", Revoked: d.Revoked}
+			row := views.DeviceRow{ID: d.ID, Name: d.Name, Board: d.Board, Created: d.CreatedAt.UTC().Format(time.RFC3339), LastSeen: "never", Revoked: d.Revoked,
+				CreatedMS: strconv.FormatInt(d.CreatedAt.UnixMilli(), 10)}
 			if !d.LastSeen.IsZero() {
 				row.LastSeen = d.LastSeen.UTC().Format(time.RFC3339)
+				row.LastSeenMS = strconv.FormatInt(d.LastSeen.UnixMilli(), 10)
 			}
 			props.Devices = append(props.Devices, row)
 		}

@@ -27,9 +27,9 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			s.failHTML(w, r, err)
 			return
 		}
-		opts := views.PageOpts{WSURL: socketURL(br, r), ServerNow: s.now(), Tile: br.tile}
+		opts := views.PageOpts{WSURL: socketURL(br, r), ServerNow: s.now(), Tile: br.tile, Theme: t.theme}
 		if br.p.IsUser() {
-			opts.User = br.p.Name
+			opts.User, opts.Admin = br.p.Name, br.p.IsAdmin()
 		}
 		var buf bytes.Buffer
 		if err := views.RenderPage(r.Context(), &buf, br.variant, s.opts.Store.Load(), opts); err != nil {

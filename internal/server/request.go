@@ -20,6 +20,7 @@ type target struct {
 	aud         views.Audience
 	query       url.Values
 	socket      bool
+	theme       string // an embed page's ?theme= (dark, light, transparent)
 }
 
 // boardRequest is a board page or socket request that passed resolve.
@@ -38,7 +39,11 @@ func pageTarget(r *http.Request, aud views.Audience) (target, error) {
 	if err != nil {
 		return target{}, refuse(errBadRequest, "The address has a malformed query string.")
 	}
-	return target{board: chi.URLParam(r, "board"), tile: chi.URLParam(r, "tile"), aud: aud, query: q}, nil
+	theme, err := views.ParseTheme(q)
+	if err != nil || aud != views.Embed && theme != "" {
+		return target{}, refuse(errBadRequest, "The theme must be dark, light or transparent, on embeds only.")
+	}
+	return target{board: chi.URLParam(r, "board"), tile: chi.URLParam(r, "tile"), aud: aud, query: q, theme: theme}, nil
 }
 
 // socketTarget reads a socket's target from /ws?board=&view=&tile=&skill=&sort=

@@ -297,3 +297,21 @@ func (t Thresholds) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Embed themes accepted in ?theme=.
+var themes = []string{"dark", "light", "transparent"}
+
+// ParseTheme reads an embed's ?theme= strictly: absent is "" (the default look); an
+// unknown or repeated value is an error whose text can be shown to the user.
+func ParseTheme(q url.Values) (string, error) {
+	vs, ok := q["theme"]
+	switch {
+	case !ok:
+		return "", nil
+	case len(vs) != 1:
+		return "", fmt.Errorf("%w: theme given %d times", ErrBadQuery, len(vs))
+	case !slices.Contains(themes, vs[0]):
+		return "", fmt.Errorf("%w: unknown theme %q (want dark, light or transparent)", ErrBadQuery, vs[0])
+	}
+	return vs[0], nil
+}

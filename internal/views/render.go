@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,10 +84,15 @@ func render(ctx context.Context, c templ.Component, sizeHint int) ([]byte, error
 
 // tileKinds is what a variant renders: wall and manager always carry freshness
 // (their header shows it, and the page ages data from it); embeds only if listed.
+// A drill-down shows its skill once: the heading names it and the queue tile holds
+// its figures, so the skills grid (one tile repeating both) is left out.
 func tileKinds(v Variant) []TileKind {
-	ks := v.Board.kinds()
+	ks := slices.Clone(v.Board.kinds())
+	if v.Skill != "" {
+		ks = slices.DeleteFunc(ks, func(k TileKind) bool { return k == TileSkills })
+	}
 	if v.Audience != Embed && !v.Board.Shows(TileFreshness) {
-		ks = append(append([]TileKind(nil), ks...), TileFreshness)
+		ks = append(ks, TileFreshness)
 	}
 	return ks
 }
@@ -146,6 +152,10 @@ type PageOpts struct {
 	Nonce string
 	// User is shown on the manager view.
 	User string
+	// Admin adds the admin links to the manager view's header.
+	Admin bool
+	// Theme is an embed page's theme (see ParseTheme); ignored by other views.
+	Theme string
 	// Tile, on an embed page, limits it to one tile: a kind ("queue", "agents",
 	// "today", "freshness", "skills") or a tile id ("tile-skill-…"). Unknown wraps
 	// ErrNotFound.
@@ -171,6 +181,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		ServerNowMS: msString(p.ServerNow),
 		ClockText:   p.ServerNow.Local().Format("15:04:05"),
 		User:        p.User,
+		Admin:       p.Admin,
 	}
 	get := func(k TileKind) []byte {
 		t, _ := ts.Get(ts.kinds[k])
@@ -209,6 +220,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 				pp.Body = append(pp.Body, t.HTML)
 			}
 		}
+		pp.Theme = p.Theme
 		c = templates.EmbedPage(pp)
 	}
 	if err := c.Render(ctx, w); err != nil {

@@ -27,6 +27,9 @@ func (d *data) todayTile() todayGroups {
 	}
 	srcs := make([]string, 0, len(d.snap.Accounts))
 	for _, a := range d.snap.Accounts {
+		if d.skill != nil && a.Source != d.skill.Source {
+			continue // a drill-down shows its own source's account only
+		}
 		srcs = append(srcs, a.Source)
 		t, n := a.Today, a.RightNow
 		base := idToday + "-" + escapeID(a.Source)

@@ -28,9 +28,6 @@ func (d *data) queueTile() templates.QueueTileProps {
 		TileMeta: templates.TileMeta{ID: idQueue, TestID: "queue"},
 		Title:    "Queue",
 	}
-	if d.skill != nil {
-		p.Title = d.skill.Name
-	}
 	if d.snap == nil {
 		p.Empty = waitingText
 		return p

@@ -40,6 +40,66 @@
     return 'updated ' + Math.floor(m / 60) + ' h ' + (m % 60) + ' min ago';
   }
 
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  // localStamp is "20:14" today, "3 Nov 20:14" otherwise, in local time.
+  function localStamp(t, today) {
+    var hm = pad(t.getHours()) + ':' + pad(t.getMinutes());
+    if (t.toDateString() === today.toDateString()) return hm;
+    var day = t.getDate() + ' ' + MONTHS[t.getMonth()];
+    if (t.getFullYear() !== today.getFullYear()) day += ' ' + t.getFullYear();
+    return day + ' ' + hm;
+  }
+
+  // since is a person's "3 min ago".
+  function since(ms) {
+    var s = Math.round(ms / 1000);
+    if (s < 45) return 'just now';
+    var m = Math.round(s / 60);
+    if (m < 60) return m + ' min ago';
+    var h = Math.round(m / 60);
+    if (h < 48) return h + ' h ago';
+    return Math.round(h / 24) + ' days ago';
+  }
+
+  // Copy buttons (data-copy = the id of the element whose text they copy). The
+  // clipboard API needs a secure context; elsewhere the text is selected and copied
+  // the old way, and stays selected for Ctrl+C if even that is refused.
+  function copied(btn, ok) {
+    var label = btn.getAttribute('data-label') || btn.textContent;
+    btn.setAttribute('data-label', label);
+    btn.textContent = ok ? 'Copied' : 'Press Ctrl+C';
+    btn.classList.toggle('done', ok);
+    setTimeout(function () { btn.textContent = label; btn.classList.remove('done'); }, 2000);
+  }
+
+  function selectText(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  document.addEventListener('click', function (evt) {
+    var btn = evt.target.closest ? evt.target.closest('button[data-copy]') : null;
+    if (!btn) return;
+    var src = document.getElementById(btn.getAttribute('data-copy'));
+    if (!src) return;
+    var text = src.textContent.trim();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { copied(btn, true); }, function () {
+        selectText(src);
+        copied(btn, false);
+      });
+      return;
+    }
+    selectText(src);
+    var ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    copied(btn, ok);
+  });
+
   function setText(el, text) {
     if (el.textContent !== text) el.textContent = text;
   }
@@ -84,6 +144,13 @@
     for (i = 0; i < els.length; i++) {
       var t = new Date(Number(els[i].getAttribute('data-ts')));
       setText(els[i], pad(t.getHours()) + ':' + pad(t.getMinutes()));
+    }
+
+    // Admin times ("20:14 · 3 min ago") in this screen's time zone, aging each tick.
+    els = document.querySelectorAll('time[data-ago]');
+    for (i = 0; i < els.length; i++) {
+      var at = Number(els[i].getAttribute('data-ago'));
+      if (at > 0) setText(els[i], localStamp(new Date(at), d) + ' · ' + since(now - at));
     }
 
     // The banner appears after a short grace period so a quick reconnect does not flash.

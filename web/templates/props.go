@@ -198,7 +198,9 @@ type PageProps struct {
 	ServerNowMS string
 	ClockText   string
 	User        string
-	Nav         []NavLink
+	// Admin shows the admin links (Devices, Embeds) in the manager header.
+	Admin bool
+	Nav   []NavLink
 	// Crumb is the drill-down trail on the manager view (empty at the top level).
 	Crumb     []NavLink
 	MainClass string
@@ -209,6 +211,9 @@ type PageProps struct {
 	Today     []byte
 	// Body holds extra tiles for an embed page (in order).
 	Body [][]byte
+	// Theme is an embed page's colour theme ("dark", "light", "transparent"); empty
+	// keeps the default (dark tiles on a transparent page).
+	Theme string
 }
 
 // ErrorPageProps is a 404/400/500 page.
