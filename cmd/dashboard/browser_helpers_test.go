@@ -419,20 +419,24 @@ func repoRoot(t *testing.T) string {
 type framer struct {
 	port string
 	src  atomic.Value // string: the iframe's src
+	w, h int          // the iframe's size in CSS px
 }
 
-func startFramer(t *testing.T) *framer {
+func startFramer(t *testing.T) *framer { t.Helper(); return startFramerSized(t, 1200, 700) }
+
+// startFramerSized is startFramer with an iframe of w×h CSS px.
+func startFramerSized(t *testing.T, w, h int) *framer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &framer{}
+	f := &framer{w: w, h: h}
 	f.src.Store("about:blank")
 	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Partner CRM</title></head><body><h1>Partner CRM</h1>`+
-			`<iframe id="f" src="%s" width="1200" height="700"></iframe></body></html>`, html.EscapeString(f.src.Load().(string)))
+			`<iframe id="f" src="%s" width="%d" height="%d"></iframe></body></html>`, html.EscapeString(f.src.Load().(string)), f.w, f.h)
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })

@@ -158,12 +158,13 @@ func TestBrowser(t *testing.T) {
 		// The admin works in a browser context of their own: a TV never has their cookie.
 		admin := newTab(t, browser, chromedp.WithNewBrowserContext())
 		admin.login(t, app)
+		confirm := chromedp.CSS(`tr[data-testid="device"] details[data-testid="revoke"] summary`)
 		revoke := chromedp.CSS(`tr[data-testid="device"] form[action$="/revoke"] button`)
-		admin.do(t, 30*time.Second, chromedp.Navigate(app.Base+"/admin/devices"), chromedp.WaitVisible(revoke))
+		admin.do(t, 30*time.Second, chromedp.Navigate(app.Base+"/admin/devices"), chromedp.WaitVisible(confirm))
 		if n := evalJS[int](t, admin, `document.querySelectorAll('tr[data-testid="device"]').length`); n != 1 {
 			t.Fatalf("devices listed = %d, want 1 (the demo wall)", n)
 		}
-		admin.do(t, 15*time.Second, chromedp.Click(revoke))
+		admin.do(t, 15*time.Second, chromedp.Click(confirm), chromedp.WaitVisible(revoke), chromedp.Click(revoke))
 		admin.waitJS(t, 15*time.Second, "the device listed as revoked",
 			`Array.from(document.querySelectorAll('tr[data-testid="device"]')).every(r => /revoked/.test(r.textContent))`)
 
