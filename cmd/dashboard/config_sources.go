@@ -9,6 +9,8 @@ import (
 
 	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/poller"
+	"github.com/ccdash/ccdash/internal/poller/comm100"
+	"github.com/ccdash/ccdash/internal/poller/liveperson"
 )
 
 // SourceConfig is one vendor account.
@@ -201,33 +203,29 @@ func buildSource(sc SourceConfig) (poller.SourceConfig, error) {
 	switch sc.Kind {
 	case "comm100":
 		c := sc.Comm100
-		out.Source, err = poller.NewComm100(poller.Comm100Config{
+		out.Source, err = comm100.New(comm100.Config{
 			ID: sc.ID, BaseURL: c.BaseURL, TokenURL: c.TokenURL, SiteID: c.SiteID,
 			Email: c.Email, APIKey: c.APIKey, ClientID: c.ClientID, Password: c.Password,
 		}, client)
 		err = field.Within("comm100", err)
 	case "liveperson":
-		out.Source, err = poller.NewLivePerson(livePersonConfig(sc.ID, sc.LivePerson), client)
+		out.Source, err = liveperson.New(livePersonConfig(sc.ID, sc.LivePerson), client)
 		err = field.Within("liveperson", err)
 	}
 	return out, err
 }
 
 // livePersonConfig maps the YAML block to the connector's config.
-func livePersonConfig(id string, c *LivePersonConfig) poller.LivePersonConfig {
-	agents := c.Agents
-	if agents == "agent_metrics" {
-		agents = "agentmetrics"
-	}
+func livePersonConfig(id string, c *LivePersonConfig) liveperson.Config {
 	// An http:// Domain API means a test or proxy setup on a trusted network: the
 	// discovered hosts are then spoken to over http too. Real accounts use https.
 	insecure := strings.HasPrefix(c.DomainURL, "http://")
-	return poller.LivePersonConfig{
+	return liveperson.Config{
 		Insecure: insecure,
 		ID:       id, AccountID: c.AccountID, DomainURL: c.DomainURL, Hosts: c.Hosts,
-		ConsumerKey: c.AppKey, ConsumerSecret: c.Secret, Token: c.AccessToken, TokenSecret: c.AccessTokenSecret,
+		AppKey: c.AppKey, Secret: c.Secret, AccessToken: c.AccessToken, AccessTokenSecret: c.AccessTokenSecret,
 		ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		Timeframe: c.Timeframe, Interval: c.Bucket, SLATarget: c.SLATarget.D(), AgentSource: agents,
+		Timeframe: c.Timeframe, Bucket: c.Bucket, SLATarget: c.SLATarget.D(), Agents: c.Agents,
 	}
 }
 
