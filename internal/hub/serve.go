@@ -29,16 +29,18 @@ type ServeOptions struct {
 	Check func() bool
 }
 
-// Serve runs one push-only WebSocket for its whole life: register on the
-// topic (before the upgrade, so nothing published meanwhile is lost), accept,
-// send the full state then every diff, ping on a ticker, and close with the
-// status the hub chose. A data frame from the client closes that socket with
-// 1008 (policy violation); the hub goes on serving the others.
+// Serve opens one push-only WebSocket: register on the topic (before the
+// upgrade, so nothing published meanwhile is lost) and accept. The socket then
+// lives on in the hub — full state, every diff, pings, and the close status the
+// hub chose — on goroutines of its own, and Serve returns at once: net/http
+// then frees the request, its headers and the handler's deep stack, which a
+// push-only socket would otherwise hold for the weeks a wall stays up. A data
+// frame from the client closes that socket with 1008 (policy violation).
 //
-// Serve returns when the socket is done. It returns an error only when the
-// socket could not be opened: ErrClosed after Close (it has answered 503), or
-// the upgrade failed (Accept has answered). The end of an established socket
-// is its normal life, not an error: it is logged at debug level.
+// Serve returns an error only when the socket could not be opened: ErrClosed
+// after Close (it has answered 503), or the upgrade failed (Accept has
+// answered). Nothing in opts may hold on to r. The end of an established
+// socket is its normal life, not an error: it is logged at debug level.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) error {
 	s, err := h.subscribe(opts.Topic, opts.Key, true)
 	if err != nil {
@@ -46,25 +48,30 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) e
 		http.Error(w, "service restarting", http.StatusServiceUnavailable)
 		return err
 	}
-	defer h.serving.Done()
-	defer h.unsubscribe(s)
-
 	c, err := websocket.Accept(w, r, opts.Accept)
 	if err != nil {
+		h.unsubscribe(s)
+		h.serving.Done()
 		return fmt.Errorf("hub: accept: %w", err)
 	}
-	defer c.CloseNow()
+	go h.run(c, s, opts)
+	return nil
+}
 
-	// Push-only: a reader goroutine answers pings and close frames, ends ctx
-	// when the client goes away, and closes the socket on any data frame.
-	ctx, cancel := context.WithCancel(r.Context())
+// run is an accepted socket's whole life. Push-only: a reader goroutine
+// answers pings and close frames, ends ctx when the client goes away, and
+// closes the socket on any data frame; this one writes.
+func (h *Hub) run(c *websocket.Conn, s *subscriber, opts ServeOptions) {
+	defer h.serving.Done()
+	defer h.unsubscribe(s)
+	defer c.CloseNow()
+	ctx, cancel := context.WithCancel(context.Background())
 	readDone := make(chan struct{})
 	go discardReads(ctx, cancel, c, readDone)
 	why := h.pump(ctx, c, s, opts)
 	cancel()
 	<-readDone
 	h.log.Debug("hub: socket closed", "topic", opts.Topic, "why", why)
-	return nil
 }
 
 // discardReads is websocket.Conn.CloseRead without its bug: in coder/websocket

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -68,7 +69,8 @@ func socketURL(br boardRequest, r *http.Request) string {
 // handleWS is the live channel of one page: /ws?board=&view=&skill=&sort=&tile=, plus
 // device= or token= for displays and embeds. It resolves exactly like the page,
 // accepts only this server's origin and the configured embed origins, and re-checks
-// the credential on every ping so a revoked device or an ended session is closed.
+// the credential now and then (hub.Options.CheckInterval) as a safety net behind the
+// kicks that revoking and signing out send at once.
 // Its refusals are JSON: a socket client is a script, never a person.
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	t, err := socketTarget(r)
@@ -86,7 +88,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		Key:    br.p.Key,
 		Hello:  clockHello(s.now),
 		Accept: &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(t.aud)},
-		Check:  func() bool { return s.stillValid(r, br.p) },
+		Check:  s.stillValidFunc(r, br.p),
 	})
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)
@@ -106,10 +108,24 @@ func (s *Server) wsOrigins(aud views.Audience) []string {
 	})
 }
 
-// stillValid re-resolves a socket's credential: a revoked device, an expired embed
-// link or an ended session no longer gives the same principal. It also records the
-// device's last-seen time (Resolve touches devices).
-func (s *Server) stillValid(r *http.Request, p auth.Principal) bool {
-	p2, err := s.auth.resolver.Resolve(r)
-	return err == nil && p2.Key == p.Key
+// stillValidFunc returns the socket's credential re-check: a revoked device, an
+// expired embed link or an ended session no longer gives the same principal. It
+// also records the device's last-seen time (Resolve touches devices). It keeps of
+// the upgrade request only what Resolve reads — the query, the cookies and the
+// peer address — so the request itself is freed while the socket lives on.
+func (s *Server) stillValidFunc(r *http.Request, p auth.Principal) func() bool {
+	cred := &http.Request{
+		Method:     http.MethodGet,
+		URL:        &url.URL{Path: r.URL.Path, RawQuery: r.URL.RawQuery},
+		Header:     http.Header{},
+		RemoteAddr: r.RemoteAddr,
+		Host:       r.Host,
+	}
+	if v := r.Header.Values("Cookie"); len(v) > 0 {
+		cred.Header["Cookie"] = slices.Clone(v)
+	}
+	return func() bool {
+		p2, err := s.auth.resolver.Resolve(cred.WithContext(context.Background()))
+		return err == nil && p2.Key == p.Key
+	}
 }
