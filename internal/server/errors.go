@@ -125,7 +125,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, err error) (int,
 // iframes without cookies) is sent to the sign-in page instead.
 func (s *Server) failHTML(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errSignIn) && !isEmbedPath(r.URL.Path) {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	code, reason := s.status(w, r, err)

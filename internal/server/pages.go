@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/coder/websocket"
 
@@ -80,6 +81,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	br, err := s.resolve(r.Context(), r, t)
 	if err != nil {
+		if code, reason, ok := socketCloseFor(err); ok && isUpgrade(r) {
+			s.refuseSocket(w, r, t.aud, code, reason)
+			return
+		}
 		s.failJSON(w, r, err)
 		return
 	}
@@ -93,6 +98,35 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)
 	}
+}
+
+// socketCloseFor is the close code a socket refused for err gets, so the page's
+// script learns why — a refused handshake is only 1006 to it, which it would retry
+// forever. A missing or ended session is 4001 (the page goes to sign in and comes
+// back); a revoked device is 4003 (the page reloads and says it was unlinked).
+func socketCloseFor(err error) (websocket.StatusCode, string, bool) {
+	switch {
+	case errors.Is(err, errSignIn):
+		return hub.StatusUnauthorized, "sign in", true
+	case errors.Is(err, auth.ErrRevoked):
+		return hub.StatusKicked, "this screen was unlinked", true
+	}
+	return 0, "", false
+}
+
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// refuseSocket accepts the socket (from an allowed Origin only) just to close it with
+// code; nothing is subscribed or kept.
+func (s *Server) refuseSocket(w http.ResponseWriter, r *http.Request, aud views.Audience, code websocket.StatusCode, reason string) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(aud)})
+	if err != nil {
+		s.log.Debug("websocket not opened", "err", err)
+		return
+	}
+	_ = c.Close(code, reason)
 }
 
 // wsOrigins is the Origin allow-list of a socket for aud. The embed origins may open

@@ -1,12 +1,18 @@
 package server
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/bolt"
@@ -85,5 +91,61 @@ func TestCSRFTokenIsBoundToItsCookieAndSession(t *testing.T) {
 	tok := e.csrfFrom(t, a, "/logout")
 	if r := do(t, a, "POST", e.ts.URL+"/logout", url.Values{"csrf_token": {tok}}); r.code != http.StatusSeeOther {
 		t.Errorf("sign out with the session's token: got %d, want 303", r.code)
+	}
+}
+
+// TestRefusedSocketSaysWhy: a socket refused for a missing or ended session closes with
+// 4001 (the page then goes to sign in), one for a revoked device with 4003 — not a
+// refused handshake, which the page sees as 1006 and retries forever.
+func TestRefusedSocketSaysWhy(t *testing.T) {
+	t.Parallel()
+	sessions := newBoltSessions(t)
+	e := newAuthEnv(t, func(o *Options) { o.Auth.SessionStore = sessions })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	closeOf := func(c *http.Client, path string) websocket.StatusCode {
+		t.Helper()
+		conn, _, _, err := e.dialWS(t, ctx, c, path, nil)
+		if err == nil {
+			conn.CloseNow()
+			t.Fatalf("%s: socket opened, want it refused", path)
+		}
+		return websocket.CloseStatus(err)
+	}
+	if got := closeOf(nil, "/ws?board=lobby&view=manager"); got != 4001 {
+		t.Errorf("anonymous manager socket: close %v, want 4001", got)
+	}
+
+	// A signed-in manager whose session is deleted (expired, or removed from the store).
+	c := e.client(t)
+	e.login(t, c, "manager", managerPW)
+	conn, _, _, err := e.dialWS(t, ctx, c, "/ws?board=lobby&view=manager", nil)
+	if err != nil {
+		t.Fatalf("signed-in socket: %v", err)
+	}
+	defer conn.CloseNow()
+	sum := sha256.Sum256([]byte(e.sessionCookie(c)))
+	if err := sessions.Delete(base64.RawURLEncoding.EncodeToString(sum[:])); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := sessions.Len(); n != 0 {
+		t.Fatalf("%d sessions after deleting the only one; the test deleted the wrong key", n)
+	}
+	if got := readClose(ctx, conn); got != 4001 {
+		t.Errorf("open socket of the deleted session: close %v, want 4001", got)
+	}
+	if got := closeOf(c, "/ws?board=lobby&view=manager"); got != 4001 {
+		t.Errorf("reconnect of the deleted session: close %v, want 4001", got)
+	}
+
+	d, secret, err := e.devices.Create(ctx, "lobby", "TV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.devices.Revoke(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := closeOf(nil, "/ws?board=lobby&view=wall&device="+url.QueryEscape(secret)); got != 4003 {
+		t.Errorf("revoked device socket: close %v, want 4003", got)
 	}
 }

@@ -172,10 +172,24 @@
     tick();
   }
 
+  // signInPage: this page rests on the session cookie, so signing in can fix a 4001.
+  // Device and embed pages carry their credential in the socket URL instead, and an
+  // embed's iframe could not show the sign-in page anyway.
+  function signInPage() {
+    var ws = body.getAttribute('ws-connect') || '';
+    return !body.classList.contains('aud-embed') && !/[?&](device|token)=/.test(ws);
+  }
+
   function onDown(evt) {
     if (connected) downSince = Date.now();
     connected = false;
     var code = evt.detail && evt.detail.event ? evt.detail.event.code : 0;
+    if (code === 4001 && signInPage()) {
+      // The session is missing or ended (expired, deleted, signed out elsewhere):
+      // sign in and come back here. The server accepts only same-origin paths.
+      location.assign('/login?next=' + encodeURIComponent(location.pathname + location.search));
+      return;
+    }
     if (code === 4001 || code === 4003) {
       // Unlinked or unauthorized: retrying cannot help. Reload once so the server
       // can show why; never loop if it keeps refusing.
