@@ -65,6 +65,9 @@ func OpenHistory(path string, opts HistoryOptions) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Grow the file a megabyte at a time (bbolt's default is 16 MB), so its size on
+	// disk follows what history holds.
+	db.AllocSize = 1 << 20
 	return &History{db: db}, nil
 }
 

@@ -66,6 +66,29 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	}
 	defer s.Close()
 	h := history.New(s, history.Config{})
+	// The sparkline ring is warmed from the file at the first write after a restart:
+	// the minutes recorded before it are all there, each with its last value.
+	next := f.Step(10 * time.Second)
+	h.RecordNow(context.Background(), next)
+	m, _ := history.MetricNamed("waiting")
+	skill := snaps[0].Skills[2].Key
+	pts, err := h.Series(context.Background(), history.Query{Skill: skill, Metric: m,
+		From: snaps[0].TakenAt, To: next.TakenAt.Add(time.Second), Step: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastOf := map[time.Time]float64{}
+	for _, sn := range append(snaps, next) {
+		lastOf[sn.TakenAt.Truncate(time.Minute)] = float64(sn.Skills[2].Queues[0].Waiting.Or(-1))
+	}
+	if len(pts) != len(lastOf) {
+		t.Errorf("after restart: %d minute points, want %d", len(pts), len(lastOf))
+	}
+	for _, p := range pts {
+		if v, _ := p.Last.Get(); v != lastOf[p.At] {
+			t.Errorf("after restart: minute %v last %v, want %v", p.At, v, lastOf[p.At])
+		}
+	}
 	for _, i := range []int{10, 59, 60, 100} {
 		got, err := h.At(context.Background(), snaps[i].TakenAt)
 		if err != nil {

@@ -16,7 +16,37 @@ import (
 const (
 	kindKey   byte = 0x11 // layout + string table + every cell, deflated
 	kindDelta byte = 0x12 // new strings + the cells that changed
+	// kindPacked wraps a whole deflated frame (delta, minute and event frames):
+	// delta varints and repeated agent keys compress by half and more.
+	kindPacked byte = 0x20
 )
+
+// packer deflates frames for storage; it belongs to the recorder's goroutine.
+type packer struct {
+	buf bytes.Buffer
+	zw  *flate.Writer
+}
+
+func (p *packer) pack(frame []byte) []byte {
+	p.buf.Reset()
+	p.buf.WriteByte(kindPacked)
+	if p.zw == nil {
+		p.zw, _ = flate.NewWriter(&p.buf, flate.BestSpeed) // level is valid: no error
+	} else {
+		p.zw.Reset(&p.buf)
+	}
+	_, _ = p.zw.Write(frame) // writes to a bytes.Buffer do not fail
+	_ = p.zw.Close()
+	return bytes.Clone(p.buf.Bytes())
+}
+
+// unpack returns the frame inside stored data (itself when not packed).
+func unpack(data []byte) ([]byte, error) {
+	if len(data) > 0 && data[0] == kindPacked {
+		return inflate(data[1:])
+	}
+	return data, nil
+}
 
 // encoder turns a stream of snapshots into one chain of frames: a keyframe when the
 // chain starts, the layout changes or a new window begins, delta frames otherwise.
@@ -30,8 +60,7 @@ type encoder struct {
 	cells []int64
 	next  []int64
 
-	zbuf bytes.Buffer
-	zw   *flate.Writer
+	z packer
 }
 
 func newEncoder(window time.Duration) *encoder { return &encoder{window: window} }
@@ -159,15 +188,7 @@ func (e *encoder) keyframe(dst []byte, s *snapshot.Snapshot, at time.Time) []byt
 }
 
 func (e *encoder) deflate(raw []byte) []byte {
-	e.zbuf.Reset()
-	if e.zw == nil {
-		e.zw, _ = flate.NewWriter(&e.zbuf, flate.BestSpeed) // level is valid: no error
-	} else {
-		e.zw.Reset(&e.zbuf)
-	}
-	_, _ = e.zw.Write(raw) // writes to a bytes.Buffer do not fail
-	_ = e.zw.Close()
-	return bytes.Clone(e.zbuf.Bytes())
+	return e.z.pack(raw)[1:]
 }
 
 func appendString(b []byte, s string) []byte {

@@ -13,7 +13,12 @@ type chain struct {
 
 // apply decodes one frame into c and returns what follows its body (a minute
 // frame's aggregates).
-func (c *chain) apply(frame []byte) (rest []byte, err error) {
+func (c *chain) apply(data []byte) (rest []byte, err error) {
+	frame, err := unpack(data)
+	if err != nil {
+		c.ok = false
+		return nil, err
+	}
 	r := &reader{b: frame}
 	kind := r.bytes(1)
 	body := r.bytes(r.count())

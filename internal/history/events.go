@@ -47,7 +47,11 @@ func changes(dst []byte, s *snapshot.Snapshot, prev map[string]agentMark) []byte
 }
 
 // decodeChanges calls fn for each change in an event frame.
-func decodeChanges(at time.Time, b []byte, fn func(Change)) error {
+func decodeChanges(at time.Time, data []byte, fn func(Change)) error {
+	b, err := unpack(data)
+	if err != nil {
+		return err
+	}
 	r := &reader{b: b}
 	for range r.count() {
 		c := Change{At: at, Agent: r.string(), State: snapshot.AgentState(r.string()), Reason: r.string(), Since: cellTime(r.varint())}

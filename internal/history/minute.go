@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -104,4 +105,34 @@ func aggBounds(rest []byte, lay *layout, cell int, last int64) (lo, hi int64, er
 		}
 	}
 	return lo, hi, r.err
+}
+
+// closed returns a copy of m that no later add changes (for the recent ring).
+func (m *minuteAgg) closed() *minuteAgg {
+	return &minuteAgg{start: m.start, lay: m.lay, last: m.last, cells: slices.Clone(m.cells),
+		min: slices.Clone(m.min), max: slices.Clone(m.max), lo: m.lo, hi: m.hi}
+}
+
+// parseAgg rebuilds a closed minute from a decoded minute frame: its layout and
+// cells, and the aggregates in rest.
+func parseAgg(at time.Time, lay *layout, cells []int64, rest []byte) (*minuteAgg, error) {
+	m := &minuteAgg{start: at, lay: lay, cells: slices.Clone(cells), lo: lay.skillOff[0], hi: lay.agentOff}
+	m.min = slices.Clone(cells[m.lo:m.hi])
+	m.max = slices.Clone(cells[m.lo:m.hi])
+	r := &reader{b: rest}
+	for _, side := range [][]int64{m.min, m.max} {
+		i := -1
+		for range r.count() {
+			i += int(r.uvarint()) + 1
+			d := r.varint()
+			if i < 0 || i >= len(side) {
+				return nil, ErrCorrupt
+			}
+			side[i] += d
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return m, nil
 }

@@ -62,6 +62,11 @@ func (h *History) Series(ctx context.Context, q Query) ([]Point, error) {
 	if q.Step < time.Minute && !q.From.Before(newest.Add(-RawWindow)) {
 		tier, window = Raw, rawWindow
 	}
+	if tier == Minute {
+		if pts, ok := h.fromRecent(q); ok {
+			return pts, nil
+		}
+	}
 	var (
 		pts   []Point
 		c     chain

@@ -49,6 +49,7 @@ type History struct {
 
 	// Owned by Run's goroutine.
 	raw, minute *encoder
+	z           packer
 	prevAgents  map[string]agentMark
 	lastVersion uint64
 	lastTrim    time.Time
@@ -56,6 +57,11 @@ type History struct {
 	mu     sync.Mutex // guards open; held only to update or read it, never for I/O
 	open   minuteAgg
 	newest time.Time // TakenAt of the newest recorded snapshot
+	// recent holds the last closed minutes, oldest first; the ring is complete
+	// from recentFrom (zero: not warmed yet).
+	recent     []*minuteAgg
+	recentFrom time.Time
+	warmed     bool // owned by Run's goroutine
 
 	recorded, dropped, failures atomic.Int64
 	failing                     atomic.Bool
@@ -120,6 +126,10 @@ func (h *History) Run(ctx context.Context) {
 	}
 }
 
+// RecordNow writes s synchronously on the caller's goroutine, for benchmarks and
+// back-fill tools; it must not be used while Run is running.
+func (h *History) RecordNow(ctx context.Context, s *snapshot.Snapshot) { h.write(ctx, s) }
+
 // Stats returns the counters.
 func (h *History) Stats() Stats {
 	return Stats{Recorded: h.recorded.Load(), Dropped: h.dropped.Load(), Failures: h.failures.Load()}
@@ -140,13 +150,21 @@ func (h *History) write(ctx context.Context, s *snapshot.Snapshot) {
 	if stale {
 		return // a republished or out-of-order snapshot adds nothing
 	}
+	if !h.warmed {
+		h.warmed = true
+		h.warm(ctx, at)
+	}
 	var entries []Entry
 	if m := h.minuteEntry(at); m != nil {
 		entries = append(entries, *m)
 	}
-	entries = append(entries, Entry{Tier: Raw, At: at, Data: h.raw.encode(nil, s, at)})
+	raw := h.raw.encode(nil, s, at)
+	if raw[0] == kindDelta {
+		raw = h.z.pack(raw) // keyframes are deflated inside already
+	}
+	entries = append(entries, Entry{Tier: Raw, At: at, Data: raw})
 	if ev := changes(nil, s, h.prevAgents); ev != nil {
-		entries = append(entries, Entry{Tier: Events, At: at, Data: ev})
+		entries = append(entries, Entry{Tier: Events, At: at, Data: h.z.pack(ev)})
 	}
 	if len(h.prevAgents) > 2*len(s.Agents)+16 {
 		clear(h.prevAgents) // agents left the floor; the next frame re-records everyone
@@ -172,8 +190,9 @@ func (h *History) minuteEntry(at time.Time) *Entry {
 	if m.start.IsZero() || m.start.Equal(at.Truncate(time.Minute)) {
 		return nil
 	}
-	data := m.appendAgg(h.minute.encode(nil, m.last, m.start))
+	data := h.z.pack(m.appendAgg(h.minute.encode(nil, m.last, m.start)))
 	e := &Entry{Tier: Minute, At: m.start, Data: data}
+	h.remember(m.closed())
 	m.start = time.Time{}
 	return e
 }
@@ -185,7 +204,7 @@ func (h *History) flushMinute(ctx context.Context) {
 		h.mu.Unlock()
 		return
 	}
-	e := Entry{Tier: Minute, At: m.start, Data: m.appendAgg(h.minute.encode(nil, m.last, m.start))}
+	e := Entry{Tier: Minute, At: m.start, Data: h.z.pack(m.appendAgg(h.minute.encode(nil, m.last, m.start)))}
 	h.mu.Unlock()
 	h.commit(ctx, []Entry{e})
 }

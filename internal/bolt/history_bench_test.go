@@ -1,0 +1,126 @@
+package bolt_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/bolt"
+	"github.com/ccdash/ccdash/internal/history"
+	"github.com/ccdash/ccdash/internal/storetest"
+)
+
+// The production shape the issue names: 50 skills, 500 agents, polled every 10 s.
+const (
+	benchSkills = 50
+	benchAgents = 500
+	pollEvery   = 10 * time.Second
+)
+
+var benchStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+func openBench(b *testing.B) (*bolt.History, string) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), bolt.HistoryFile)
+	// NoSync: fsync happens once per poll in production (every 10 s), so it is not
+	// what limits recording; with it the figure measures this machine's disk.
+	s, err := bolt.OpenHistory(path, bolt.HistoryOptions{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+// BenchmarkHistoryRecord is the cost of recording one snapshot of the production
+// shape: encoding (delta frame, agent changes, minute aggregates) and one bbolt
+// commit, on the recorder's goroutine.
+func BenchmarkHistoryRecord(b *testing.B) {
+	b.Run(fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents), func(b *testing.B) {
+		s, _ := openBench(b)
+		h := history.New(s, history.Config{})
+		f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
+		ctx := context.Background()
+		h.RecordNow(ctx, f.Snapshot())
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			b.StopTimer()
+			snap := f.Step(pollEvery)
+			b.StartTimer()
+			h.RecordNow(ctx, snap)
+		}
+	})
+}
+
+// BenchmarkHistoryDay records a whole simulated day at poll resolution and reports
+// the file's size: the disk one day of history needs (goal ≤ 20 MB/day).
+func BenchmarkHistoryDay(b *testing.B) {
+	b.Run(fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents), func(b *testing.B) {
+		for range b.N {
+			s, path := openBench(b)
+			h := history.New(s, history.Config{})
+			f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
+			ctx := context.Background()
+			h.RecordNow(ctx, f.Snapshot())
+			for range int(24 * time.Hour / pollEvery) {
+				h.RecordNow(ctx, f.Step(pollEvery))
+			}
+			var bytes [4]int64
+			for _, t := range history.Tiers {
+				_ = s.Range(ctx, t, time.Time{}, benchStart.Add(48*time.Hour), func(_ time.Time, d []byte) error {
+					bytes[t] += int64(len(d))
+					return nil
+				})
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(st.Size())/1e6, "MB/day")
+			b.ReportMetric(float64(bytes[history.Raw])/1e6, "raw-MB/day")
+			b.ReportMetric(float64(bytes[history.Minute])/1e6, "minute-MB/day")
+			b.ReportMetric(float64(bytes[history.Events])/1e6, "events-MB/day")
+		}
+	})
+}
+
+// BenchmarkSparklineQuery asks for what a skill tile charts: the last 60 minutes of
+// waiting at one point per minute, from a store holding two hours.
+func BenchmarkSparklineQuery(b *testing.B) {
+	b.Run(fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents), func(b *testing.B) {
+		s, _ := openBench(b)
+		h := history.New(s, history.Config{})
+		f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
+		ctx := context.Background()
+		h.RecordNow(ctx, f.Snapshot())
+		for range int(2 * time.Hour / pollEvery) {
+			h.RecordNow(ctx, f.Step(pollEvery))
+		}
+		end := f.Snapshot().TakenAt
+		m, _ := history.MetricNamed("waiting")
+		skill := f.Snapshot().Skills[17].Key
+		q := history.Query{Skill: skill, Metric: m, From: end.Add(-time.Hour), To: end.Add(time.Second), Step: time.Minute}
+		lat := make([]time.Duration, 0, 1024)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			t0 := time.Now()
+			pts, err := h.Series(ctx, q)
+			lat = append(lat, time.Since(t0))
+			if err != nil || len(pts) < 60 {
+				b.Fatalf("%d points, %v", len(pts), err)
+			}
+		}
+		b.ReportMetric(p99(lat), "p99-ms")
+	})
+}
+
+func p99(lat []time.Duration) float64 {
+	slices.Sort(lat)
+	return float64(lat[len(lat)*99/100].Microseconds()) / 1e3
+}
