@@ -64,7 +64,7 @@ func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
 		s.failHTML(w, r, failed("Creating the device link failed.", fmt.Errorf("create device: %w", err)))
 		return
 	}
-	link, err := auth.WallURL(s.baseURL(r), d.Board, secret)
+	link, err := auth.WallURL(s.baseURL(), d.Board, secret)
 	if err != nil {
 		s.failHTML(w, r, failed("Creating the device link failed.", fmt.Errorf("device link: %w", err)))
 		return
@@ -120,19 +120,6 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 		}
 	}
 	s.renderHTML(w, r, code, views.DevicesPage(props))
-}
-
-// baseURL is where browsers reach this server: the configured public URL, else the
-// request's own scheme and host.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.auth.opts.PublicURL != "" {
-		return strings.TrimRight(s.auth.opts.PublicURL, "/")
-	}
-	scheme := "http"
-	if s.auth.secureRequest(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

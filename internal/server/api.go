@@ -27,6 +27,7 @@ type sourceHealth struct {
 }
 
 // handleReadyz is ready when a snapshot exists and no source is failing or stale.
+// The details (sources, error text) are for operator requests only.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	snap := s.opts.Store.Load()
 	now := s.now()
@@ -50,6 +51,13 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if !body.Ready {
 		code = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if !s.operatorRequest(r) {
+		// A load balancer needs the status only; source names and vendor error
+		// text are for the operator.
+		writeJSON(w, code, map[string]bool{"ready": body.Ready})
+		return
 	}
 	writeJSON(w, code, body)
 }

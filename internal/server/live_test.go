@@ -39,7 +39,8 @@ func newLiveEnv(t *testing.T) *liveEnv {
 	t.Helper()
 	st := snapshot.NewStore()
 	st.Publish(liveSnap(1, 2))
-	srv := New(Options{Store: st})
+	// Hundreds of anonymous sockets from 127.0.0.1: above the default per-address cap.
+	srv := New(Options{Store: st, Limits: Limits{MaxPublicSocketsPerIP: 1000}})
 	ctx, cancel := context.WithCancel(context.Background())
 	go srv.Run(ctx)
 	ts := httptest.NewServer(srv.Handler())

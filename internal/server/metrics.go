@@ -14,6 +14,12 @@ func (s *Server) registerMetrics() {
 			func() float64 { return float64(s.hub.Stats().Sent) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_ws_slow_clients_total", Help: "Pages disconnected because their send queue was full."},
 			func() float64 { return float64(s.hub.Stats().KickedSlow) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_http_connections", Help: "Open HTTP connections (WebSockets included)."},
+			func() float64 { return float64(s.conns.Open()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_http_connections_refused_total", Help: "Connections closed at accept: over max_conns or max_conns_per_ip."},
+			func() float64 { return float64(s.conns.refused.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_ws_public_refused_total", Help: "Anonymous sockets refused: over a public board's or an address's cap."},
+			func() float64 { return float64(s.sockets.refused.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ccdash_tile_renders_total", Help: "Tile-set renders (one per board variant per snapshot)."},
 			func() float64 { return float64(s.live.renders.Load()) }),
 	)

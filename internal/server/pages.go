@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -87,6 +88,22 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		}
 		s.failJSON(w, r, err)
 		return
+	}
+	if br.p.Kind == auth.KindPublic {
+		// Anonymous sockets on public boards are capped per board and per address:
+		// nothing anonymous grows server state without bound.
+		release, err := s.sockets.take(br.b.ID, s.auth.clientIP(r))
+		if err != nil {
+			s.failJSON(w, r, err)
+			return
+		}
+		defer release()
+	}
+	// The server's read and write deadlines are for one request; a socket lives for
+	// weeks, with its own ping and write timeouts in the hub.
+	rc := http.NewResponseController(w)
+	if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
+		s.log.Warn("websocket: clearing deadlines", "err", err)
 	}
 	err = s.hub.Serve(w, r, hub.ServeOptions{
 		Topic:  br.topic,

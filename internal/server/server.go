@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -39,6 +40,11 @@ type Options struct {
 	Auth AuthOptions
 	// History answers the history API and time travel. Nil means none is kept.
 	History *history.History
+	// Limits bound connections, requests and anonymous sockets. Zero means defaults.
+	Limits Limits
+	// MetricsToken, if set, is the bearer token that opens /metrics (and the details
+	// of /readyz) to requests from other hosts. Loopback needs none.
+	MetricsToken string
 }
 
 // Server is the HTTP edge of ccdash.
@@ -53,6 +59,11 @@ type Server struct {
 	hub        *hub.Hub
 	live       *live
 	auth       *authState
+
+	limits     Limits
+	conns      *connLimiter
+	sockets    *socketSlots
+	listenAddr atomic.Value // string: the address Listener saw, for links
 }
 
 // New returns a Server; call Handler to serve it. It panics if opts.Auth is invalid:
@@ -82,6 +93,9 @@ func New(opts Options) *Server {
 	if opts.Hub.Logger == nil {
 		opts.Hub.Logger = s.log
 	}
+	s.limits = opts.Limits.withDefaults()
+	s.conns = newConnLimiter(s.limits.MaxConns, s.limits.MaxConnsPerIP)
+	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)
 	s.live = newLive(opts.Store, s.hub, s.log, s.now)
 	s.registerMetrics()
@@ -100,11 +114,13 @@ func (s *Server) Run(ctx context.Context) { s.live.run(ctx) }
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
+	// HEAD answers like GET without a body (monitors and link checkers use it).
+	r.Use(middleware.GetHead)
 	r.Use(s.auth.securityHeaders)
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
-	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	r.Handle("/metrics", s.operatorOnly(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
 
 	// The live channel must not sit behind middleware that buffers or times out
