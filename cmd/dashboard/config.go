@@ -50,6 +50,12 @@ type Config struct {
 	EmbedOrigins []string `yaml:"embed_origins"`
 	// History says how long the floor is remembered (data_dir/history.db).
 	History HistoryConfig `yaml:"history"`
+
+	// HTTP holds the server's timeouts and connection limits (config_http.go).
+	HTTP HTTPConfig `yaml:"http"`
+	// MetricsToken is the bearer token that opens /metrics to other hosts. Empty means
+	// /metrics answers loopback only.
+	MetricsToken string `yaml:"metrics_token"`
 }
 
 // Duration is a time.Duration written as "10s" in YAML.
@@ -225,7 +231,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" {
 		errs = append(errs, field.Within("public_url", checkURL(c.PublicURL)))
 	}
-	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth(), c.History.validate())
+	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth(), c.History.validate(), c.validateHTTP())
 	return errors.Join(errs...)
 }
 

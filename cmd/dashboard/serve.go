@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -79,6 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.DataDir = o.dataDir
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	logFileLimit(log, cfg.HTTP.serverLimits())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -123,13 +123,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter, History: hist})
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
+		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken})
+	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
@@ -138,7 +134,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go srv.Run(pollCtx)
 	go access.run(pollCtx)
 	served := make(chan error, 1)
-	go func() { served <- httpSrv.Serve(ln) }()
+	go func() { served <- httpSrv.Serve(srv.Listener(ln)) }()
 
 	base := "http://" + ln.Addr().String()
 	if cfg.PublicURL != "" {
@@ -174,6 +170,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("poller stopped", "err", perr)
 	}
 	return err
+}
+
+// logFileLimit raises the open-file soft limit to the hard limit and logs both: each
+// connection holds a descriptor, and running out stops accept for everyone.
+func logFileLimit(log *slog.Logger, lim server.Limits) {
+	was, soft, hard, err := raiseOpenFileLimit()
+	if err != nil {
+		log.Warn("open-file limit not raised", "err", err, "soft", soft, "hard", hard)
+		return
+	}
+	log.Info("open-file limit", "soft", soft, "hard", hard, "was", was)
+	// Room for the connections plus the process's own files (stores, logs, vendors).
+	if maxConns := lim.WithDefaults().MaxConns; soft < uint64(maxConns)+256 {
+		log.Warn("open-file limit is close to http.max_conns: lower max_conns or raise the hard limit (LimitNOFILE)", "soft", soft, "max_conns", maxConns)
+	}
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

@@ -64,7 +64,7 @@ type authEnv struct {
 
 // newAuthEnv serves a private board "lobby" and a public board "demo", with an
 // admin, a manager limited to skill comm100:a, a device store and an embed key.
-func newAuthEnv(t *testing.T, tweak func(*Options)) *authEnv {
+func newAuthEnv(t testing.TB, tweak func(*Options)) *authEnv {
 	t.Helper()
 	hashes, err := testHashes()
 	if err != nil {
@@ -101,9 +101,19 @@ func newAuthEnv(t *testing.T, tweak func(*Options)) *authEnv {
 	srv := New(opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	go srv.Run(ctx)
-	ts := httptest.NewServer(srv.Handler())
+	ts := serveEdge(srv)
 	t.Cleanup(func() { srv.Close(); ts.Close(); cancel(); db.Close() })
 	return &authEnv{srv: srv, ts: ts, store: st, devices: devices}
+}
+
+// serveEdge serves srv as main does: its http.Server (timeouts) on its Listener
+// (connection limits), on a loopback port.
+func serveEdge(srv *Server) *httptest.Server {
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config = srv.HTTPServer(nil)
+	ts.Listener = srv.Listener(ts.Listener)
+	ts.Start()
+	return ts
 }
 
 // client is a browser: a cookie jar, and redirects are reported, not followed.

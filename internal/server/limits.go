@@ -41,7 +41,8 @@ type Limits struct {
 	MaxPublicSocketsPerIP int
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
 	def := func(v *time.Duration, d time.Duration) {
 		if *v <= 0 {
 			*v = d

@@ -93,7 +93,7 @@ func New(opts Options) *Server {
 	if opts.Hub.Logger == nil {
 		opts.Hub.Logger = s.log
 	}
-	s.limits = opts.Limits.withDefaults()
+	s.limits = opts.Limits.WithDefaults()
 	s.conns = newConnLimiter(s.limits.MaxConns, s.limits.MaxConnsPerIP)
 	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)

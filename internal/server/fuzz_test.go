@@ -1,0 +1,63 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// surface is every route that reads a query string: the board pages of each view,
+// tile embeds, the live channel, and the rest of what anyone can reach.
+var surface = []string{
+	"/", "/wall/demo", "/boards/demo", "/boards/lobby", "/embed/demo", "/embed/demo/tiles/queue",
+	"/embed/demo/tiles/skill-comm100-a", "/ws", "/healthz", "/readyz", "/metrics", "/login",
+	"/logout", "/admin/devices", "/api/v1/snapshot", "/static/nope.js",
+}
+
+// FuzzHTTPSurface sends one query string to every route through real HTTP: no
+// answer is a 5xx (a panic is one: the recoverer answers 500), except the designed
+// 503s.
+func FuzzHTTPSurface(f *testing.F) {
+	for _, seed := range []string{
+		"", "skill=comm100:a", "skill=comm100:a&skill=comm100:b", "sort=name", "sort=shoesize", "skill=",
+		"board=demo&view=wall", "board=demo&view=embed&tile=queue", "board=demo&view=embed&tile=skill-comm100-zz",
+		"board=lobby&view=manager&device=x", "board=demo&view=embed&token=a.b.c", "%zz", "a=%00", "next=//evil",
+		"board=demo&view=wall&skill=%01", "view=manager&board=" + strings.Repeat("x", 5000), "skill=comm100:a;sort=load",
+	} {
+		f.Add(seed)
+	}
+	e := newAuthEnv(f, nil)
+	c := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base, err := url.Parse(e.ts.URL)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		for _, path := range surface {
+			u := *base
+			u.Path, u.RawQuery = path, query
+			req, err := http.NewRequest("GET", u.String(), nil)
+			if err != nil {
+				return // not a request a client can send
+			}
+			res, err := c.Do(req)
+			if err != nil {
+				if strings.ContainsAny(query, " \x00\r\n\x7f") || !strings.Contains(err.Error(), "EOF") {
+					continue // the client refused to send it, or the server's parser did
+				}
+				t.Fatalf("GET %s?%q: connection dropped: %v", path, query, err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			// 503 is designed twice: /readyz "not ready" (the test data is old), and a
+			// tile without data yet, which says when to retry.
+			designed := res.StatusCode == http.StatusServiceUnavailable && (path == "/readyz" || res.Header.Get("Retry-After") != "")
+			if res.StatusCode >= 500 && !designed {
+				t.Fatalf("GET %s?%q: %d %.300s", path, query, res.StatusCode, b)
+			}
+		}
+	})
+}
