@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-
-	"github.com/ccdash/ccdash/internal/auth"
 )
 
 // patience bounds every wait in these tests: far above any configured timeout, so
@@ -322,7 +320,10 @@ func TestDeviceLinkIgnoresHostHeader(t *testing.T) {
 	form := url.Values{"csrf_token": {tok}, "board": {"lobby"}, "name": {"Lobby TV"}}
 	req, _ := http.NewRequest("POST", e.ts.URL+"/admin/devices", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Cookie", auth.SessionCookieName+"="+e.sessionCookie(adm)) // the jar keys cookies by Host
+	base, _ := url.Parse(e.ts.URL)
+	for _, ck := range adm.Jar.Cookies(base) { // sent by hand: the client's jar keys cookies by Host
+		req.AddCookie(ck)
+	}
 	req.Host = "evil.example"
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
