@@ -27,6 +27,10 @@ type ServeOptions struct {
 	// passed since the last call; when it returns false the socket is closed
 	// with StatusUnauthorized, e.g. after a session expired.
 	Check func() bool
+	// Closed, if set, is called once when the socket ends, or when Serve could
+	// not open it: the socket outlives Serve, so a per-client slot the caller
+	// holds for it is given back here.
+	Closed func()
 }
 
 // Serve opens one push-only WebSocket: register on the topic (before the
@@ -44,6 +48,7 @@ type ServeOptions struct {
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) error {
 	s, err := h.subscribe(opts.Topic, opts.Key, true)
 	if err != nil {
+		opts.closed()
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "service restarting", http.StatusServiceUnavailable)
 		return err
@@ -52,16 +57,24 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) e
 	if err != nil {
 		h.unsubscribe(s)
 		h.serving.Done()
+		opts.closed()
 		return fmt.Errorf("hub: accept: %w", err)
 	}
 	go h.run(c, s, opts)
 	return nil
 }
 
+func (o ServeOptions) closed() {
+	if o.Closed != nil {
+		o.Closed()
+	}
+}
+
 // run is an accepted socket's whole life. Push-only: a reader goroutine
 // answers pings and close frames, ends ctx when the client goes away, and
 // closes the socket on any data frame; this one writes.
 func (h *Hub) run(c *websocket.Conn, s *subscriber, opts ServeOptions) {
+	defer opts.closed()
 	defer h.serving.Done()
 	defer h.unsubscribe(s)
 	defer c.CloseNow()

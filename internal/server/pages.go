@@ -89,15 +89,15 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
+	release := func() {}
 	if br.p.Kind == auth.KindPublic {
 		// Anonymous sockets on public boards are capped per board and per address:
-		// nothing anonymous grows server state without bound.
-		release, err := s.sockets.take(br.b.ID, s.auth.clientIP(r))
-		if err != nil {
+		// nothing anonymous grows server state without bound. The socket outlives
+		// this handler; the hub gives the slot back when it ends.
+		if release, err = s.sockets.take(br.b.ID, s.auth.clientIP(r)); err != nil {
 			s.failJSON(w, r, err)
 			return
 		}
-		defer release()
 	}
 	// The server's read and write deadlines are for one request; a socket lives for
 	// weeks, with its own ping and write timeouts in the hub.
@@ -111,6 +111,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		Hello:  clockHello(s.now),
 		Accept: &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(t.aud)},
 		Check:  s.stillValidFunc(r, br.p),
+		Closed: release,
 	})
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)
