@@ -53,7 +53,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) e
 		http.Error(w, "service restarting", http.StatusServiceUnavailable)
 		return err
 	}
-	c, err := websocket.Accept(w, r, opts.Accept)
+	c, err := websocket.Accept(withSmallBuffers(w), r, opts.Accept)
 	if err != nil {
 		h.unsubscribe(s)
 		h.serving.Done()
