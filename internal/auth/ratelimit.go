@@ -10,36 +10,49 @@ import (
 
 // LimiterOptions configures NewLoginLimiter.
 type LimiterOptions struct {
-	// AccountFailures is how many failed logins an account may have in Window before
-	// further attempts are refused. Zero means 5.
-	AccountFailures int
-	// IPFailures is the same per client address (IPv6 per /64). Zero means 20.
+	// PairFailures is how many failed logins one account may have from one client
+	// address (IPv6 per /64) in Window before that address is refused for that account.
+	// Zero means 5.
+	PairFailures int
+	// IPFailures is how many failed logins one address may have in Window, whatever
+	// the accounts, before it is refused for all of them. Zero means 20.
 	IPFailures int
+	// AccountFailures is the slower global limit: once one account has this many
+	// failures from all addresses in Window, every address that has failed for it is
+	// refused. An address that has not failed for it keeps its attempts, so an
+	// attack on an account never locks out its owner. Zero means 50.
+	AccountFailures int
 	// Window is how far back failures count. Zero means 15 minutes.
 	Window time.Duration
-	// MaxEntries bounds how many accounts and how many addresses are tracked (each);
-	// beyond it the least recently failed entry is forgotten. Zero means 10000.
+	// MaxEntries bounds how many accounts, addresses and (account, address) pairs are
+	// tracked (each); beyond it the least recently failed entry is forgotten. Zero
+	// means 10000.
 	MaxEntries int
 }
 
-// LoginLimiter throttles password guessing per account and per client address. Attempts
-// are counted when allowed, before the password is checked, and remembered in a sliding
-// window; memory is bounded by MaxEntries. It is safe for concurrent use. State is per process: with replicas each keeps its own, which still
-// bounds guessing to replicas × limit.
+// LoginLimiter throttles password guessing per (account, address), per address and,
+// more slowly, per account. Attempts are counted when allowed, before the password is
+// checked, and remembered in sliding windows; memory is bounded by MaxEntries. It is
+// safe for concurrent use. State is per process: with replicas each keeps its own,
+// which still bounds guessing to replicas × limit.
 type LoginLimiter struct {
 	mu       sync.Mutex
 	opts     LimiterOptions
-	accounts *failureTable
+	pairs    *failureTable
 	ips      *failureTable
+	accounts *failureTable
 }
 
 // NewLoginLimiter returns a limiter with opts' zero fields defaulted.
 func NewLoginLimiter(opts LimiterOptions) *LoginLimiter {
-	if opts.AccountFailures <= 0 {
-		opts.AccountFailures = 5
+	if opts.PairFailures <= 0 {
+		opts.PairFailures = 5
 	}
 	if opts.IPFailures <= 0 {
 		opts.IPFailures = 20
+	}
+	if opts.AccountFailures <= 0 {
+		opts.AccountFailures = 50
 	}
 	if opts.Window <= 0 {
 		opts.Window = 15 * time.Minute
@@ -49,8 +62,9 @@ func NewLoginLimiter(opts LimiterOptions) *LoginLimiter {
 	}
 	return &LoginLimiter{
 		opts:     opts,
-		accounts: newFailureTable(opts.AccountFailures, opts.MaxEntries),
+		pairs:    newFailureTable(opts.PairFailures, opts.MaxEntries),
 		ips:      newFailureTable(opts.IPFailures, opts.MaxEntries),
+		accounts: newFailureTable(opts.AccountFailures, opts.MaxEntries),
 	}
 }
 
@@ -65,26 +79,34 @@ func (l *LoginLimiter) Allow(account, ip string, now time.Time) (ok bool, retryA
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ak, ik := accountKey(account), ipKey(ip)
-	ra := l.accounts.blockedFor(ak, now, l.opts.Window)
-	ri := l.ips.blockedFor(ik, now, l.opts.Window)
-	if retryAfter = max(ra, ri); retryAfter > 0 {
+	pk := ak + "\x00" + ik
+	retryAfter = max(l.pairs.blockedFor(pk, now, l.opts.Window), l.ips.blockedFor(ik, now, l.opts.Window))
+	if l.pairs.count(pk, now, l.opts.Window) > 0 {
+		// Only addresses that have failed for the account meet its global limit.
+		retryAfter = max(retryAfter, l.accounts.blockedFor(ak, now, l.opts.Window))
+	}
+	if retryAfter > 0 {
 		return false, retryAfter
 	}
-	l.accounts.add(ak, now, l.opts.Window)
+	l.pairs.add(pk, now, l.opts.Window)
 	l.ips.add(ik, now, l.opts.Window)
+	l.accounts.add(ak, now, l.opts.Window)
 	return true, 0
 }
 
 // Success records that the attempt Allow let through had the right password: the
-// account's count is forgotten, and the address gets that one attempt back, so only
-// failures count against it (an office behind one address is not blocked by its own
-// sign-ins). The address's other attempts are kept, so one valid account cannot be
-// used to reset guessing at others.
+// (account, address) count is forgotten, and the address and the account get that one
+// attempt back, so only failures count against them (an office behind one address is
+// not blocked by its own sign-ins). Their other attempts are kept, so one valid
+// account cannot be used to reset guessing at others, nor the owner's sign-in reset an
+// attack elsewhere.
 func (l *LoginLimiter) Success(account, ip string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.accounts.reset(accountKey(account))
-	l.ips.refund(ipKey(ip))
+	ak, ik := accountKey(account), ipKey(ip)
+	l.pairs.reset(ak + "\x00" + ik)
+	l.ips.refund(ik)
+	l.accounts.refund(ak)
 }
 
 // TooManyAttemptsMessage is the text to show a refused login, e.g. "Too many login
@@ -156,6 +178,17 @@ func (t *failureTable) blockedFor(key string, now time.Time, window time.Duratio
 		return 0
 	}
 	return e.times[0].Add(window).Sub(now)
+}
+
+// count returns how many failures key has in the window.
+func (t *failureTable) count(key string, now time.Time, window time.Duration) int {
+	el, ok := t.byKey[key]
+	if !ok {
+		return 0
+	}
+	e := el.Value.(*failureEntry)
+	e.prune(now, window)
+	return len(e.times)
 }
 
 func (t *failureTable) add(key string, now time.Time, window time.Duration) {

@@ -47,8 +47,26 @@ func TestLoginLimiter(t *testing.T) {
 	}{
 		{"four failures still allowed", cat(fails(4, "a", "1.1.1.1", 0),
 			[]step{{op: "allow", account: "a", ip: "1.1.1.1", at: time.Minute, wantAllow: true}})},
-		{"fifth failure blocks the account from any address", cat(fails(5, "a", "1.1.1.1", 0),
-			[]step{{op: "allow", account: "a", ip: "2.2.2.2", at: time.Minute, wantRetryMax: 14 * time.Minute}})},
+		{"fifth failure blocks the account from that address only", cat(fails(5, "a", "1.1.1.1", 0),
+			[]step{
+				{op: "allow", account: "a", ip: "1.1.1.1", at: time.Minute, wantRetryMax: 14 * time.Minute},
+				{op: "ok", account: "a", ip: "2.2.2.2", at: time.Minute},
+				{op: "ok", account: "b", ip: "1.1.1.1", at: time.Minute},
+			})},
+		{"global account limit refuses addresses that failed, never fresh ones", cat(
+			func() []step {
+				var s []step
+				for i := range 50 {
+					s = append(s, step{op: "fail", account: "a", ip: fmt.Sprintf("10.0.%d.1", i)})
+				}
+				return s
+			}(),
+			[]step{
+				{op: "allow", account: "a", ip: "10.0.7.1", at: time.Minute, wantRetryMax: 14 * time.Minute},
+				{op: "ok", account: "a", ip: "192.168.1.10", at: time.Minute},
+				{op: "ok", account: "b", ip: "10.0.7.1", at: time.Minute},
+				{op: "allow", account: "a", ip: "10.0.7.1", at: 15 * time.Minute, wantAllow: true},
+			})},
 		{"block ends when the window passes", cat(fails(5, "a", "1.1.1.1", 0),
 			[]step{{op: "allow", account: "a", ip: "1.1.1.1", at: 15 * time.Minute, wantAllow: true}})},
 		{"sliding window counts only recent failures", cat(fails(3, "a", "1.1.1.1", 0), fails(2, "a", "1.1.1.1", 10*time.Minute),
@@ -58,7 +76,7 @@ func TestLoginLimiter(t *testing.T) {
 			})},
 		{"other accounts unaffected", cat(fails(5, "a", "1.1.1.1", 0),
 			[]step{{op: "allow", account: "b", ip: "2.2.2.2", at: 0, wantAllow: true}})},
-		{"success resets the account", cat(fails(4, "a", "1.1.1.1", 0),
+		{"success resets the account's count from that address", cat(fails(4, "a", "1.1.1.1", 0),
 			[]step{{op: "ok", account: "a", ip: "1.1.1.1"}}, fails(4, "a", "1.1.1.1", 0),
 			[]step{{op: "allow", account: "a", ip: "1.1.1.1", wantAllow: true}})},
 		{"20 failures from one address block it for every account", cat(failsFrom(20, "9.9.9.9"),
@@ -129,8 +147,8 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 	for i := range 100 {
 		l.Allow(fmt.Sprint("acct", i), fmt.Sprintf("10.0.0.%d", i), now)
 	}
-	if a, ip := l.accounts.size(), l.ips.size(); a != 3 || ip != 3 {
-		t.Errorf("tracked accounts, ips = %d, %d; want 3, 3", a, ip)
+	if a, ip, p := l.accounts.size(), l.ips.size(), l.pairs.size(); a != 3 || ip != 3 || p != 3 {
+		t.Errorf("tracked accounts, ips, pairs = %d, %d, %d; want 3, 3, 3", a, ip, p)
 	}
 	// A multi-megabyte account name is stored truncated.
 	l.Allow(strings.Repeat("z", 1<<20), "10.0.0.1", now)
@@ -145,7 +163,7 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 	}
 	l.Allow("other1", "10.9.9.8", now)
 	l.Allow("other2", "10.9.9.7", now)
-	if ok, _ := l.Allow("victim", "1.2.3.4", now); ok {
+	if ok, _ := l.Allow("victim", "10.9.9.9", now); ok {
 		t.Error("victim allowed after 5 failures and 2 newer entries in a 3-entry table")
 	}
 }
@@ -155,13 +173,13 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 // arrive before the first one fails.
 func TestLoginLimiterConcurrentAttempts(t *testing.T) {
 	t.Parallel()
-	l := NewLoginLimiter(LimiterOptions{AccountFailures: 5})
+	l := NewLoginLimiter(LimiterOptions{PairFailures: 5})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var allowed atomic.Int64
 	var wg sync.WaitGroup
-	for i := range 20 {
+	for range 20 {
 		wg.Go(func() {
-			if ok, _ := l.Allow("victim", fmt.Sprintf("10.0.0.%d", i), now); ok {
+			if ok, _ := l.Allow("victim", "10.0.0.1", now); ok {
 				allowed.Add(1)
 			}
 		})

@@ -248,8 +248,9 @@ func TestFormsWithoutCSRFTokenAreRefused(t *testing.T) {
 	}
 }
 
-// TestLoginRateLimited: after 5 failures an account is refused with a clear message,
-// even with the right password; per address, 20 failures across accounts.
+// TestLoginRateLimited: after 5 failures from one address an account is refused there
+// with a clear message, even with the right password; per address, 20 failures
+// across accounts.
 func TestLoginRateLimited(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
