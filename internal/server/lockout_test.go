@@ -1,28 +1,19 @@
 package server
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"testing"
-	"time"
 )
 
-// clientFrom is a browser whose connections come from local address ip (any of
-// 127.0.0.0/8 works on loopback), so the server sees another client address.
-func clientFrom(t *testing.T, ip string) *http.Client {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return d.DialContext(ctx, network, addr)
-	}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Jar: jar, Transport: tr, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
+// browserFrom is a browser (cookies, redirects reported) whose connections come from
+// local address ip, so the server sees another client address.
+func browserFrom(ip string) *http.Client {
+	c := clientFrom(ip)
+	c.Jar, _ = cookiejar.New(nil)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
 }
 
 // TestWrongPasswordsElsewhereDoNotLockOutAdmin: 5 wrong passwords for admin from
@@ -31,7 +22,7 @@ func clientFrom(t *testing.T, ip string) *http.Client {
 func TestWrongPasswordsElsewhereDoNotLockOutAdmin(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, nil)
-	attacker, owner := clientFrom(t, "127.0.0.2"), clientFrom(t, "127.0.0.3")
+	attacker, owner := browserFrom("127.0.0.2"), browserFrom("127.0.0.3")
 	try := func(c *http.Client, user, pw string) int {
 		t.Helper()
 		tok := e.csrfFrom(t, c, "/login")
