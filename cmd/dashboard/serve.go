@@ -119,12 +119,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer stopHistory()
+	engine, err := buildAlerts(ctx, cfg, access.db, log, nil)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
-		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken})
+		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: engine})
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
@@ -133,6 +137,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { polled <- poller.New(store, sources, log, metrics).Run(pollCtx) }()
 	go srv.Run(pollCtx)
 	go access.run(pollCtx)
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		if engine != nil {
+			engine.Run(pollCtx) // writes what is left when pollCtx ends, before the file closes
+		}
+	}()
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(srv.Listener(ln)) }()
 
@@ -166,6 +177,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv.Close() // WebSockets are hijacked: Shutdown does not close them, the server does (1012)
 	err = httpSrv.Shutdown(shutdownCtx)
 	stopPolling()
+	<-alertsDone
 	if perr := <-polled; perr != nil && !errors.Is(perr, context.Canceled) {
 		log.Warn("poller stopped", "err", perr)
 	}

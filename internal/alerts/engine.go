@@ -16,6 +16,10 @@ import (
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
+// recentEvents is how many of the latest events the engine keeps in memory for the
+// manager board's log (the full 7 days are in the store).
+const recentEvents = 50
+
 // maxQueuedEvents bounds the log events waiting for the writer; beyond it events are
 // dropped from the log (and counted), never waited for.
 const maxQueuedEvents = 1024
@@ -47,6 +51,7 @@ type Engine struct {
 	alerts  map[string]*Alert
 	dirty   map[string]bool // ids to write (or delete, when no longer in alerts)
 	queued  []Event         // events for the log, bounded by maxQueuedEvents
+	recent  []Event         // the latest events, oldest first, at most recentEvents
 	version uint64
 	changed chan struct{}
 
@@ -84,6 +89,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			continue
 		}
 		e.alerts[a.ID] = &a
+	}
+	if e.recent, err = opts.Store.Events(ctx, e.now().Add(-LogRetention), recentEvents); err != nil {
+		return nil, fmt.Errorf("alerts: load log: %w", err)
 	}
 	return e, nil
 }
@@ -156,6 +164,10 @@ func (e *Engine) Evaluate(snap *snapshot.Snapshot) []Event {
 // afterChangeLocked queues events for the log, bumps the version when something shown
 // changed, and wakes the writer.
 func (e *Engine) afterChangeLocked(visibleChange bool, events []Event) {
+	e.recent = append(e.recent, events...)
+	if over := len(e.recent) - recentEvents; over > 0 {
+		e.recent = slices.Delete(e.recent, 0, over)
+	}
 	for _, ev := range events {
 		if len(e.queued) >= maxQueuedEvents {
 			e.dropped.Add(1)
@@ -238,6 +250,20 @@ func rank(a Alert) int {
 		r++
 	}
 	return r
+}
+
+// Recent returns up to n of the latest events of board that scope sc may see, newest
+// first, from memory (for the manager board; Log reads the whole 7 days).
+func (e *Engine) Recent(board string, sc snapshot.Scope, n int) []Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Event
+	for i := len(e.recent) - 1; i >= 0 && len(out) < n; i-- {
+		if ev := e.recent[i]; ev.Alert.Board == board && ev.Alert.VisibleTo(sc) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // Version increases whenever a shown alert or the log changes.

@@ -3,6 +3,6 @@
 // Access control is wired here: every page, /ws and the snapshot API resolve an
 // auth.Principal (session, device link or embed link) and render with its scope.
 //
-// Import rule: views, hub, snapshot, auth (web/templates only through views). Nothing
+// Import rule: views, hub, snapshot, auth, alerts (web/templates only through views). Nothing
 // imports server except cmd.
 package server

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -34,17 +35,78 @@ type live struct {
 
 	// render is views.RenderTiles; tests slow it down to show nobody waits for it.
 	render func(context.Context, views.Variant, *snapshot.Snapshot) (views.Tileset, error)
+
+	// alerts evaluates the rules once per snapshot (nil = no board has any); the
+	// banners it feeds are tiles of their variants like any other.
+	alerts    *alerts.Engine
+	evaluated uint64 // snapshot version last evaluated; only run touches it
 }
 
 type liveVariant struct {
 	v       views.Variant
 	last    views.Tileset
 	version uint64    // snapshot version last rendered; 0 = none
+	alertV  uint64    // alert engine version last rendered
 	touched time.Time // last ensure or last seen with subscribers
 }
 
-func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time) *live {
-	return &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles}
+func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time, al *alerts.Engine) *live {
+	return &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles, alerts: al}
+}
+
+// renderVariant renders v's tiles from snap plus, on a board with alert rules, its
+// alert banner. It returns the alert version the banner shows (read before the alerts,
+// so a change during the render is never mistaken for rendered).
+func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapshot.Snapshot) (views.Tileset, uint64, error) {
+	var av uint64
+	if l.alerts != nil {
+		av = l.alerts.Version()
+	}
+	ts, err := l.render(ctx, v, snap)
+	if err != nil {
+		return ts, av, err
+	}
+	if st, ok := alertState(l.alerts, v); ok {
+		if err := ts.AddAlerts(ctx, v, st); err != nil {
+			return ts, av, err
+		}
+	}
+	return ts, av, nil
+}
+
+// recentShown is how many log lines the manager board's banner lists.
+const recentShown = 10
+
+// alertState is what v's banner shows; ok is false when v's board has no alerting.
+func alertState(e *alerts.Engine, v views.Variant) (views.AlertState, bool) {
+	if e == nil {
+		return views.AlertState{}, false
+	}
+	b, ok := e.Board(v.Board.ID)
+	if !ok {
+		return views.AlertState{}, false
+	}
+	st := views.AlertState{Alerts: e.Alerts(b.ID, v.Scope), Board: b}
+	if v.Audience == views.Manager {
+		st.Log = e.Recent(b.ID, v.Scope, recentShown)
+	}
+	return st, true
+}
+
+// evaluate runs the alert rules on snap, once per snapshot version.
+func (l *live) evaluate(snap *snapshot.Snapshot) {
+	if l.alerts == nil || snap == nil || snap.Version == l.evaluated {
+		return
+	}
+	l.evaluated = snap.Version
+	l.alerts.Evaluate(snap)
+}
+
+func (l *live) alertVersion() uint64 {
+	if l.alerts == nil {
+		return 0
+	}
+	return l.alerts.Version()
 }
 
 // ensure makes variant v current in the hub (rendering it if the loop does not track
@@ -58,7 +120,7 @@ func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 	}
 	for {
 		snap := l.store.Load()
-		ts, err := l.render(ctx, v, snap)
+		ts, av, err := l.renderVariant(ctx, v, snap)
 		if err != nil {
 			return "", err
 		}
@@ -77,7 +139,7 @@ func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 			l.mu.Unlock()
 			continue
 		}
-		l.variants[topic] = &liveVariant{v: v, last: ts, version: versionOf(snap), touched: l.now()}
+		l.variants[topic] = &liveVariant{v: v, last: ts, version: versionOf(snap), alertV: av, touched: l.now()}
 		l.hub.Publish(topic, nil, views.Message(ts.Full(), l.now()))
 		l.mu.Unlock()
 		return topic, nil
@@ -95,15 +157,23 @@ func (l *live) touch(topic string) bool {
 	return ok
 }
 
-// run re-renders on every published snapshot until ctx is done.
+// run evaluates the alert rules on every published snapshot and re-renders on every
+// snapshot and every alert change (an acknowledgement between polls) until ctx is done.
 func (l *live) run(ctx context.Context) {
 	for {
 		changed := l.store.Changed()
-		l.update(ctx, l.store.Load())
+		var alertsChanged <-chan struct{}
+		if l.alerts != nil {
+			alertsChanged = l.alerts.Changed()
+		}
+		snap := l.store.Load()
+		l.evaluate(snap)
+		l.update(ctx, snap)
 		select {
 		case <-ctx.Done():
 			return
 		case <-changed:
+		case <-alertsChanged:
 		}
 	}
 }
@@ -116,8 +186,8 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 	if snap == nil {
 		return
 	}
-	for _, lv := range l.due(snap) {
-		next, err := l.render(ctx, lv.v, snap)
+	for _, lv := range l.due(snap, l.alertVersion()) {
+		next, av, err := l.renderVariant(ctx, lv.v, snap)
 		if err != nil {
 			// A drill-down skill that vanished from the snapshot: keep the last
 			// tiles (marked stale by their sources) rather than blanking the page.
@@ -125,13 +195,13 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 			continue
 		}
 		l.renders.Add(1)
-		l.commit(lv, snap.Version, next)
+		l.commit(lv, snap.Version, av, next)
 	}
 }
 
 // due drops the variants nobody watched for variantGrace and returns those not yet
-// rendered from snap, under the lock.
-func (l *live) due(snap *snapshot.Snapshot) []*liveVariant {
+// rendered from snap and alert version av, under the lock.
+func (l *live) due(snap *snapshot.Snapshot, av uint64) []*liveVariant {
 	inUse := map[string]bool{}
 	for _, t := range l.hub.Topics() {
 		inUse[t] = true
@@ -151,7 +221,7 @@ func (l *live) due(snap *snapshot.Snapshot) []*liveVariant {
 				continue
 			}
 		}
-		if lv.version != snap.Version {
+		if lv.version != snap.Version || lv.alertV != av {
 			out = append(out, lv)
 		}
 	}
@@ -162,15 +232,15 @@ func (l *live) due(snap *snapshot.Snapshot) []*liveVariant {
 // meanwhile or already shows version. Only the loop commits to a tracked variant, so
 // a version other than lv's is the newer one. Publishing never blocks (bounded hub
 // queues), so it may run under the lock, which keeps diffs in commit order.
-func (l *live) commit(lv *liveVariant, version uint64, next views.Tileset) {
+func (l *live) commit(lv *liveVariant, version, av uint64, next views.Tileset) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	topic := lv.v.Key()
-	if l.variants[topic] != lv || lv.version == version {
+	if l.variants[topic] != lv || lv.version == version && lv.alertV >= av {
 		return
 	}
 	diff := views.Diff(lv.last, next)
-	lv.last, lv.version = next, version
+	lv.last, lv.version, lv.alertV = next, version, av
 	if len(diff) == 0 {
 		return
 	}

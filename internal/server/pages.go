@@ -34,6 +34,12 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 		if br.p.IsUser() {
 			opts.User, opts.Admin = br.p.Name, br.p.IsAdmin()
 		}
+		if st, ok := alertState(s.opts.Alerts, br.variant); ok {
+			opts.Alerts = &st
+			if br.variant.Audience == views.Manager && br.p.IsUser() {
+				opts.CSRF = auth.CSRFToken(r.Context())
+			}
+		}
 		var buf bytes.Buffer
 		if err := views.RenderPage(r.Context(), &buf, br.variant, s.opts.Store.Load(), opts); err != nil {
 			s.failHTML(w, r, err)

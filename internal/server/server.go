@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/hub"
@@ -45,6 +46,9 @@ type Options struct {
 	// MetricsToken, if set, is the bearer token that opens /metrics (and the details
 	// of /readyz) to requests from other hosts. Loopback needs none.
 	MetricsToken string
+	// Alerts evaluates the boards' alert rules once per snapshot and keeps their state.
+	// Nil means no alerting. The caller runs it (Engine.Run) beside the server.
+	Alerts *alerts.Engine
 }
 
 // Server is the HTTP edge of ccdash.
@@ -97,7 +101,7 @@ func New(opts Options) *Server {
 	s.conns = newConnLimiter(s.limits.MaxConns, s.limits.MaxConnsPerIP)
 	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)
-	s.live = newLive(opts.Store, s.hub, s.log, s.now)
+	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts)
 	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
 	if err != nil {
@@ -145,6 +149,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/api/v1/history", s.handleHistory)
 		r.Get("/wall/{board}", s.handlePage(views.Wall))
 		r.Get("/boards/{board}", s.handlePage(views.Manager))
+		r.Post("/boards/{board}/alerts/ack", s.handleAlertAck)
+		r.Get("/api/v1/alerts", s.handleAlerts)
 		r.Get("/embed/{board}", s.handlePage(views.Embed))
 		r.Get("/embed/{board}/tiles/{tile}", s.handlePage(views.Embed))
 	})

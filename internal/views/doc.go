@@ -2,5 +2,6 @@
 // renders tiles with web/templates, and diffs rendered tiles against what was last
 // sent so only changed fragments go out.
 //
-// Import rule: web/templates and internal/snapshot only.
+// Import rule: web/templates, internal/snapshot, internal/field and internal/alerts
+// (read: the alert banner).
 package views

@@ -156,6 +156,10 @@ type PageOpts struct {
 	Admin bool
 	// Theme is an embed page's theme (see ParseTheme); ignored by other views.
 	Theme string
+	// Alerts, when set, adds the alert banner (wall and manager pages) and CSRF is the
+	// session token its acknowledge forms need.
+	Alerts *AlertState
+	CSRF   string
 	// Tile, on an embed page, limits it to one tile: a kind ("queue", "agents",
 	// "today", "freshness", "skills") or a tile id ("tile-skill-…"). Unknown wraps
 	// ErrNotFound.
@@ -173,6 +177,11 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	if err != nil {
 		return err
 	}
+	if p.Alerts != nil {
+		if err := ts.AddAlerts(ctx, v, *p.Alerts); err != nil {
+			return fmt.Errorf("views: render alerts of board %q: %w", v.Board.ID, err)
+		}
+	}
 	pp := templates.PageProps{
 		Title:       v.Board.Title + " · ccdash",
 		BoardTitle:  v.Board.Title,
@@ -182,6 +191,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		ClockText:   p.ServerNow.Local().Format("15:04:05"),
 		User:        p.User,
 		Admin:       p.Admin,
+		CSRF:        p.CSRF,
 	}
 	get := func(k TileKind) []byte {
 		t, _ := ts.Get(ts.kinds[k])
@@ -191,10 +201,12 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	switch v.Audience {
 	case Wall:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
+		pp.Alerts = get(kindAlerts)
 		pp.MainClass = layoutClass(pp)
 		c = templates.WallPage(pp)
 	case Manager:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
+		pp.Alerts = get(kindAlerts)
 		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
 		if d.skill != nil {
 			pp.Crumb = []templates.NavLink{{Label: v.Board.Title, Href: "/boards/" + v.Board.ID}}

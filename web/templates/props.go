@@ -209,6 +209,11 @@ type PageProps struct {
 	Skills    []byte
 	Agents    []byte
 	Today     []byte
+	// Alerts is the alert banner tile (nil = the board has no alerting); CSRF is the
+	// session's token, which alerts.js adds to acknowledge forms (the banner is shared
+	// by every viewer of the variant, so it cannot carry a per-session token itself).
+	Alerts []byte
+	CSRF   string
 	// Body holds extra tiles for an embed page (in order).
 	Body [][]byte
 	// Theme is an embed page's colour theme ("dark", "light", "transparent"); empty
