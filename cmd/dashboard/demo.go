@@ -11,6 +11,8 @@ import (
 
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/simulator"
+	simcomm100 "github.com/ccdash/ccdash/internal/simulator/comm100"
+	simliveperson "github.com/ccdash/ccdash/internal/simulator/liveperson"
 )
 
 // demo is the built-in simulator, served on a loopback port, and the sources that poll
@@ -37,7 +39,7 @@ func startDemo(ctx context.Context, o options, log *slog.Logger) (*demo, error) 
 	if err != nil {
 		return nil, fmt.Errorf("demo: simulator listen: %w", err)
 	}
-	hs := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	hs := &http.Server{Handler: sim.Handler(simcomm100.Routes, simliveperson.Routes), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("demo simulator stopped", "err", err)

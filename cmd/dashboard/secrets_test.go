@@ -18,6 +18,8 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/simulator"
+	simcomm100 "github.com/ccdash/ccdash/internal/simulator/comm100"
+	simliveperson "github.com/ccdash/ccdash/internal/simulator/liveperson"
 )
 
 // TestNoSecretInResponsesOrLogs runs the whole app against the simulator with known
@@ -35,7 +37,7 @@ func TestNoSecretInResponsesOrLogs(t *testing.T) {
 			Token: "lp-ACCESSTOKEN-e5f6", TokenSecret: "lp-TOKENSECRET-0718"},
 	}
 	sim := simulator.New(simCfg)
-	simSrv := httptest.NewServer(sim.Handler())
+	simSrv := httptest.NewServer(sim.Handler(simcomm100.Routes, simliveperson.Routes))
 	t.Cleanup(simSrv.Close)
 
 	adminPW, managerPW := "admin-PASSWORD-2b7c", "manager-PASSWORD-61ef"

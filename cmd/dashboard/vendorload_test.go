@@ -15,6 +15,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ccdash/ccdash/internal/simulator"
+	simcomm100 "github.com/ccdash/ccdash/internal/simulator/comm100"
+	simliveperson "github.com/ccdash/ccdash/internal/simulator/liveperson"
 )
 
 // TestVendorRequestsIndependentOfViewers: pages, sockets and API reads never cause a
@@ -26,7 +28,7 @@ func TestVendorRequestsIndependentOfViewers(t *testing.T) {
 	cfg := simulator.DefaultCredentials()
 	cfg.Manual = true
 	sim := simulator.New(cfg)
-	simSrv := httptest.NewServer(sim.Handler())
+	simSrv := httptest.NewServer(sim.Handler(simcomm100.Routes, simliveperson.Routes))
 	defer simSrv.Close()
 
 	conf := fmt.Sprintf(`

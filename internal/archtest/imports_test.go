@@ -33,8 +33,10 @@ var allowed = map[string][]string{
 	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
-	"internal/poller/comm100":    {"internal/poller", "internal/snapshot", "internal/field"},
-	"internal/poller/liveperson": {"internal/poller", "internal/snapshot", "internal/field"},
+	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},
+	"internal/poller/liveperson":    {"internal/poller", "internal/snapshot", "internal/field"},
+	"internal/simulator/comm100":    {"internal/simulator", "internal/snapshot"},
+	"internal/simulator/liveperson": {"internal/simulator", "internal/snapshot"},
 }
 
 func TestImportRules(t *testing.T) {
@@ -85,7 +87,8 @@ func TestImportRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, must := range []string{"internal/snapshot", "internal/hub", "internal/server", "internal/views",
-		"internal/poller", "internal/poller/comm100", "internal/poller/liveperson"} {
+		"internal/poller", "internal/poller/comm100", "internal/poller/liveperson",
+		"internal/simulator", "internal/simulator/comm100", "internal/simulator/liveperson"} {
 		if !seen[must] {
 			t.Errorf("walked no files of %s: the test is looking in the wrong place", must)
 		}

@@ -12,14 +12,17 @@
 //     from the seeded source, so HTTP polls never change what happens next.
 //   - simulator.go: Config, New, Run (real time × Speed), Advance (manual), View.
 //   - truth.go: Truth, the ground truth tests compare connectors against.
-//   - handler.go, fault.go, ratelimit.go: one http.Handler for every vendor, with
-//     request counting, faults and a per-IP sliding-window rate limit per vendor;
-//     /_sim/ control endpoints when Config.Control is set.
-//   - comm100_*.go: the Comm100 v4 endpoints under /v4/ and the token endpoint under
-//     /oauth/. realTime/Agents pages with pageIndex (1-based) and pageSize (default 10,
-//     max 100; larger sizes are cut to 100).
-//   - liveperson*.go, lp*.go: the LivePerson endpoints (another helper), registered
-//     through an optional registerLivePerson method (see handler.go).
+//   - handler.go, fault.go, ratelimit.go: one http.Handler for the vendor routes it is
+//     given (Routes), with request counting, faults and a per-IP sliding-window rate
+//     limit per vendor; /_sim/ control endpoints when Config.Control is set.
+//   - tokens.go: Tokens, the issued-token store each vendor's routes keep, and
+//     SecretEqual.
+//
+// The vendor APIs live beside it, one package each, mirroring internal/poller:
+// internal/simulator/comm100 (Comm100 v4 under /v4/ and /oauth/) and
+// internal/simulator/liveperson (Domain API, Sentinel and the data APIs). Each exports
+// Routes; callers pass the ones they need: sim.Handler(comm100.Routes,
+// liveperson.Routes).
 //
 // Import rule: no internal package except internal/snapshot (for ground-truth types).
 package simulator

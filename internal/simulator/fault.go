@@ -181,19 +181,19 @@ func applyFault(ctx context.Context, w http.ResponseWriter, f Fault) (handled bo
 		if st == 0 {
 			st = http.StatusServiceUnavailable
 		}
-		writeError(w, st, "simulated server error")
+		WriteError(w, st, "simulated server error")
 	case FaultRateLimited:
 		ra := f.RetryAfter
 		if ra == 0 {
 			ra = time.Second
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(ra)))
-		writeError(w, http.StatusTooManyRequests, "too many requests")
+		WriteError(w, http.StatusTooManyRequests, "too many requests")
 	case FaultGarbage:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(garbage))
 	case FaultUnauthorized:
-		writeError(w, http.StatusUnauthorized, "unauthorized")
+		WriteError(w, http.StatusUnauthorized, "unauthorized")
 	}
 	return true
 }

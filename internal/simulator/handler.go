@@ -10,21 +10,19 @@ import (
 	"time"
 )
 
-// httpState is the simulator's HTTP-side state: request counts, faults, rate-limit
-// windows and issued tokens. It has its own lock so HTTP bookkeeping never waits for
-// the engine.
+// httpState is the simulator's HTTP-side state: request counts, faults and rate-limit
+// windows. It has its own lock so HTTP bookkeeping never waits for the engine.
 type httpState struct {
 	mu       sync.Mutex
 	requests map[string]int         // by URL path
 	faults   map[Vendor]*Fault      // by vendor (VendorAll for every vendor)
 	sent     map[string][]time.Time // rate-limit windows by vendor|ip
-	tokens   map[string]token       // Comm100 bearer tokens and refresh tokens
 }
 
 func newHTTPState() *httpState {
 	return &httpState{
 		requests: map[string]int{}, faults: map[Vendor]*Fault{},
-		sent: map[string][]time.Time{}, tokens: map[string]token{},
+		sent: map[string][]time.Time{},
 	}
 }
 
@@ -37,27 +35,24 @@ func vendorOf(path string) Vendor {
 	return VendorLivePerson
 }
 
-// liveperson is implemented by the LivePerson endpoints (liveperson*.go): a method
-// `func (s *Simulator) registerLivePerson(mux *http.ServeMux)` that adds their routes
-// to mux. Handler finds it through this interface, so the package builds with or
-// without those files. Every route they add is wrapped like Comm100's: request
-// counting, faults and rate limiting for VendorLivePerson (any path outside /v4/,
-// /oauth/ and /_sim/); they do their own authentication.
-type liveperson interface {
-	registerLivePerson(mux *http.ServeMux)
-}
+// Routes adds one vendor's endpoints to mux, reading the floor through s (View,
+// Config, RealNow). Each vendor package (internal/simulator/comm100,
+// internal/simulator/liveperson) exports one; the core cannot import them, so whoever
+// builds the handler passes them in. Every route is wrapped alike: request counting,
+// faults and rate limiting for the vendor its path belongs to (vendorOf); the routes
+// do their own authentication.
+type Routes func(s *Simulator, mux *http.ServeMux)
 
-// Handler serves every vendor API on one host (paths tell them apart) and, when
-// Config.Control is set, the /_sim/ control endpoints:
+// Handler serves the vendor APIs of routes on one host (paths tell them apart) and,
+// when Config.Control is set, the /_sim/ control endpoints:
 //
 //	POST   /_sim/fault   body: a Fault as JSON, e.g. {"vendor":"comm100","kind":"slow","delay":"3s","count":2}
 //	DELETE /_sim/fault   clear every fault
 //	GET    /_sim/truth   the current Truth as JSON
-func (s *Simulator) Handler() http.Handler {
+func (s *Simulator) Handler(routes ...Routes) http.Handler {
 	api := http.NewServeMux()
-	s.comm100Routes(api)
-	if lp, ok := any(s).(liveperson); ok {
-		lp.registerLivePerson(api)
+	for _, add := range routes {
+		add(s, api)
 	}
 	control := http.NewServeMux()
 	control.HandleFunc("POST /_sim/fault", s.handleSetFault)
@@ -82,7 +77,7 @@ func (s *Simulator) Handler() http.Handler {
 		ok, retry := s.http.allow(v, clientIP(r), s.cfg.RateLimit, s.cfg.RateWindow, s.clock())
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retry)))
-			writeError(w, http.StatusTooManyRequests, "too many requests")
+			WriteError(w, http.StatusTooManyRequests, "too many requests")
 			return
 		}
 		api.ServeHTTP(w, r)
@@ -121,7 +116,7 @@ func clientIP(r *http.Request) string {
 func (s *Simulator) handleSetFault(w http.ResponseWriter, r *http.Request) {
 	var f Fault
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&f); err != nil {
-		writeError(w, http.StatusBadRequest, "bad fault: "+err.Error())
+		WriteError(w, http.StatusBadRequest, "bad fault: "+err.Error())
 		return
 	}
 	s.SetFault(f)
@@ -134,14 +129,14 @@ func (s *Simulator) handleClearFaults(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Simulator) handleTruth(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.Truth())
+	WriteJSON(w, http.StatusOK, s.Truth())
 }
 
-// writeJSON writes v as a JSON response.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as a JSON response.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "encoding failed")
+		WriteError(w, http.StatusInternalServerError, "encoding failed")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -149,9 +144,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// writeError writes the error body shape of Comm100 v3 ({code, message}); v4's is not
+// WriteError writes the error body shape of Comm100 v3 ({code, message}); v4's is not
 // documented, and clients must rely on the status anyway.
-func writeError(w http.ResponseWriter, status int, msg string) {
+func WriteError(w http.ResponseWriter, status int, msg string) {
 	b, _ := json.Marshal(map[string]any{"code": status * 1000, "message": msg})
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

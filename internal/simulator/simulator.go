@@ -38,6 +38,9 @@ type Config struct {
 	RateLimit int
 	// RateWindow is the sliding rate-limit window. Zero means 5 minutes.
 	RateWindow time.Duration
+	// Clock is the real-time clock for rate limits, token expiry and Run. Nil means
+	// time.Now (tests set it).
+	Clock func() time.Time
 }
 
 // Comm100Site holds the credentials a Comm100 connector must present.
@@ -132,7 +135,11 @@ func New(cfg Config) *Simulator {
 	for range int(warm / step) {
 		w.stepOnce()
 	}
-	s := &Simulator{cfg: cfg, clock: time.Now, w: w, http: newHTTPState()}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	s := &Simulator{cfg: cfg, clock: clock, w: w, http: newHTTPState()}
 
 	return s
 }
@@ -183,6 +190,10 @@ func (s *Simulator) View(fn func(w *World)) {
 	defer s.mu.Unlock()
 	fn(s.w)
 }
+
+// RealNow is the real time by Config.Clock: what vendor routes check token expiry
+// and request timestamps against.
+func (s *Simulator) RealNow() time.Time { return s.clock() }
 
 // Config returns the configuration with defaults filled in.
 func (s *Simulator) Config() Config { return s.cfg }

@@ -139,6 +139,12 @@ func (w *World) Midnight() time.Time { return w.day }
 // Location is the time zone the floor keeps its day in (shifts, daily curve, Today).
 func (w *World) Location() *time.Location { return w.loc }
 
+// TodayOf returns a copy of vendor v's figures since Midnight.
+func (w *World) TodayOf(v Vendor) DayStats { return *w.today(v) }
+
+// Started is when the simulation began (Start minus the warm-up).
+func (w *World) Started() time.Time { return w.started }
+
 func (w *World) today(v Vendor) *DayStats {
 	d := w.Today[v]
 	if d == nil {

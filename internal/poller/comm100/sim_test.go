@@ -10,6 +10,7 @@ import (
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/poller/comm100"
 	"github.com/ccdash/ccdash/internal/simulator"
+	simcomm100 "github.com/ccdash/ccdash/internal/simulator/comm100"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -25,7 +26,7 @@ func newSim(t *testing.T) (*simulator.Simulator, *httptest.Server) {
 		Start: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC),
 	})
 	sim.Advance(time.Hour)
-	srv := httptest.NewServer(sim.Handler())
+	srv := httptest.NewServer(sim.Handler(simcomm100.Routes))
 	t.Cleanup(srv.Close)
 	return sim, srv
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/poller/liveperson"
 	"github.com/ccdash/ccdash/internal/simulator"
+	simliveperson "github.com/ccdash/ccdash/internal/simulator/liveperson"
 )
 
 // TestLivePersonUnlistedOptionalService: an account whose Domain API list lacks the
@@ -26,7 +27,7 @@ func TestLivePersonUnlistedOptionalService(t *testing.T) {
 	simCfg.RateLimit = -1
 	sim := simulator.New(simCfg)
 	var domainCalls, ewtCalls atomic.Int64
-	h := sim.Handler()
+	h := sim.Handler(simliveperson.Routes)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "/lp-messaging-ewt-app/") {
 			ewtCalls.Add(1)

@@ -11,6 +11,7 @@ import (
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/poller/liveperson"
 	"github.com/ccdash/ccdash/internal/simulator"
+	simliveperson "github.com/ccdash/ccdash/internal/simulator/liveperson"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -21,7 +22,7 @@ func lpAgainstSim(t *testing.T, mod func(*liveperson.Config)) (*simulator.Simula
 	simCfg.Manual = true
 	simCfg.RateLimit = -1
 	sim := simulator.New(simCfg)
-	srv := httptest.NewServer(sim.Handler())
+	srv := httptest.NewServer(sim.Handler(simliveperson.Routes))
 	t.Cleanup(srv.Close)
 	acct := simCfg.LivePerson
 	cfg := liveperson.Config{ID: "lp", AccountID: acct.AccountID, DomainURL: srv.URL, Insecure: true,

@@ -1,4 +1,4 @@
-package simulator
+package liveperson
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -15,13 +16,13 @@ import (
 // threshold is a per-skill response-time SLA).
 const lpOverdue = time.Hour
 
-func (s *Simulator) handleLPMsgQueueHealth(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPMsgQueueHealth(w http.ResponseWriter, r *http.Request) {
 	if _, _, msg := lpWindow(r, false); msg != "" {
 		writeLP400(w, msg)
 		return
 	}
 	out := map[string]any{}
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		skills := map[string]any{}
 		totalN, totalMax, totalOver := 0, int64(-1), 0
 		for _, sk := range lpSkills(wd, snapshot.Messaging) {
@@ -49,10 +50,10 @@ func (s *Simulator) handleLPMsgQueueHealth(w http.ResponseWriter, r *http.Reques
 		out["metricsTotal"] = map[string]any{"unassignedConversations": totalN, "maxWaitTimeForAgentAssignment": totalMax,
 			"overdueConversationsTotal": totalOver}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPMsgConversation(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPMsgConversation(w http.ResponseWriter, r *http.Request) {
 	tf, _, msg := lpWindow(r, true)
 	if msg != "" {
 		writeLP400(w, msg)
@@ -63,7 +64,7 @@ func (s *Simulator) handleLPMsgConversation(w http.ResponseWriter, r *http.Reque
 			"resolvedConversations_byConsumer": 0, "resolvedConversations_bySystem": 0}
 	}
 	out := map[string]any{}
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		from := wd.Now.Add(-time.Duration(tf) * time.Minute)
 		perSkill := map[string]any{}
 		for _, sk := range lpSkills(wd, snapshot.Messaging) {
@@ -82,12 +83,12 @@ func (s *Simulator) handleLPMsgConversation(w http.ResponseWriter, r *http.Reque
 		out["skillsMetricsPerAgent"] = map[string]any{"metricsPerSkill": perSkill, "metricsTotals": metric(all.closed)}
 		out["agentsMetrics"] = map[string]any{"metricsPerAgent": perAgent, "metricsTotals": metric(all.closed)}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPEWT(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPEWT(w http.ResponseWriter, r *http.Request) {
 	var list []map[string]any
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		for _, sk := range lpSkills(wd, snapshot.Messaging) {
 			q := wd.QueueFigures(sk.ID, snapshot.Messaging)
 			ewt := int64(-1) // no data until someone was answered recently
@@ -98,7 +99,7 @@ func (s *Simulator) handleLPEWT(w http.ResponseWriter, r *http.Request) {
 			list = append(list, map[string]any{"skillId": id, "estimatedWaitTime": ewt, "timestamp": wd.Now.UnixMilli()})
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"estimatedWaitTimeResponse": list})
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"estimatedWaitTimeResponse": list})
 }
 
 // lpKMMRequest is the part of a KMM body the simulator checks.
@@ -150,14 +151,14 @@ func pageOf[T any](all []T, offset, limit int) []T {
 	return all[offset:min(offset+limit, len(all))]
 }
 
-func (s *Simulator) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
 	req, offset, limit, window, ok := lpPage(w, r, true, 50)
 	if !ok {
 		return
 	}
 	var groups []map[string]any
 	all := map[string]any{}
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		// The time filter's length is taken back from the simulated now, so a client
 		// on the real clock still asks about the simulated window.
 		from := wd.Now.Add(-window)
@@ -168,16 +169,16 @@ func (s *Simulator) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
 			assigned := len(wd.Ongoing(sk.ID, string(snapshot.Messaging)))
 			assignedAll += assigned
 			var online, away, back int
-			for _, a := range wd.AgentsOf(VendorLivePerson) {
+			for _, a := range wd.AgentsOf(simulator.VendorLivePerson) {
 				if !a.Serves(sk.ID) {
 					continue
 				}
 				switch a.Status {
-				case StatusOnline:
+				case simulator.StatusOnline:
 					online++
-				case StatusAway:
+				case simulator.StatusAway:
 					away++
-				case StatusBackSoon:
+				case simulator.StatusBackSoon:
 					back++
 				}
 			}
@@ -198,23 +199,23 @@ func (s *Simulator) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
 		out["metadata"] = map[string]any{"count": len(groups)}
 		out["groupBy"] = map[string]any{"groupByField": "skillId", "groups": pageOf(groups, offset, limit)}
 	}
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
 // lpStatus is the KMM / Agent Metrics status name.
-func lpStatus(st Status) string {
+func lpStatus(st simulator.Status) string {
 	switch st {
-	case StatusOnline:
+	case simulator.StatusOnline:
 		return "ONLINE"
-	case StatusAway:
+	case simulator.StatusAway:
 		return "AWAY"
-	case StatusBackSoon:
+	case simulator.StatusBackSoon:
 		return "BACK_SOON"
 	}
 	return "OFFLINE"
 }
 
-func lpAgentSkills(wd *World, a *Agent, numeric bool) []map[string]any {
+func lpAgentSkills(wd *simulator.World, a *simulator.Agent, numeric bool) []map[string]any {
 	out := []map[string]any{}
 	for _, id := range a.Skills {
 		var v any = id
@@ -231,23 +232,23 @@ func lpAgentSkills(wd *World, a *Agent, numeric bool) []map[string]any {
 }
 
 // lpReasonID is the agent's status reason id, "NA" when none.
-func lpReasonID(a *Agent) string {
-	if a.Status == StatusAway && a.ReasonID != "" {
+func lpReasonID(a *simulator.Agent) string {
+	if a.Status == simulator.StatusAway && a.ReasonID != "" {
 		return a.ReasonID
 	}
 	return "NA"
 }
 
-func (s *Simulator) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
 	_, offset, limit, window, ok := lpPage(w, r, true, 50)
 	if !ok {
 		return
 	}
 	var recs []map[string]any
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		all := windowStats(wd, "", snapshot.Messaging, wd.Now.Add(-window))
-		for i, a := range wd.AgentsOf(VendorLivePerson) {
-			if a.Status == StatusOffline {
+		for i, a := range wd.AgentsOf(simulator.VendorLivePerson) {
+			if a.Status == simulator.StatusOffline {
 				continue
 			}
 			load := 0.0
@@ -271,18 +272,18 @@ func (s *Simulator) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
 			recs = append(recs, rec)
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"metadata": map[string]any{"count": len(recs)}, "agentViewRecords": pageOf(recs, offset, limit)})
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"metadata": map[string]any{"count": len(recs)}, "agentViewRecords": pageOf(recs, offset, limit)})
 }
 
-func (s *Simulator) handleLPAgentStatus(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPAgentStatus(w http.ResponseWriter, r *http.Request) {
 	_, offset, limit, _, ok := lpPage(w, r, false, 1000)
 	if !ok {
 		return
 	}
 	var recs []map[string]any
-	s.View(func(wd *World) {
-		for _, a := range wd.AgentsOf(VendorLivePerson) {
-			if a.Status == StatusOffline {
+	s.View(func(wd *simulator.World) {
+		for _, a := range wd.AgentsOf(simulator.VendorLivePerson) {
+			if a.Status == simulator.StatusOffline {
 				continue
 			}
 			rec := map[string]any{
@@ -299,25 +300,25 @@ func (s *Simulator) handleLPAgentStatus(w http.ResponseWriter, r *http.Request) 
 			recs = append(recs, rec)
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{"_metadata": map[string]any{"count": len(recs)},
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"_metadata": map[string]any{"count": len(recs)},
 		"accountID": s.cfg.LivePerson.AccountID, "agentStatusRecords": pageOf(recs, offset, limit)})
 }
 
-func (s *Simulator) handleLPSkills(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleLPSkills(w http.ResponseWriter, _ *http.Request) {
 	var out []map[string]any
-	s.View(func(wd *World) {
-		for _, sk := range wd.SkillsOf(VendorLivePerson) {
+	s.View(func(wd *simulator.World) {
+		for _, sk := range wd.SkillsOf(simulator.VendorLivePerson) {
 			id, _ := strconv.ParseInt(sk.ID, 10, 64)
 			out = append(out, map[string]any{"id": id, "name": sk.Name, "deleted": false})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPReasons(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleLPReasons(w http.ResponseWriter, _ *http.Request) {
 	var out []map[string]any
-	s.View(func(wd *World) {
-		for _, rs := range wd.ReasonsOf(VendorLivePerson) {
+	s.View(func(wd *simulator.World) {
+		for _, rs := range wd.ReasonsOf(simulator.VendorLivePerson) {
 			if rs.System {
 				continue
 			}
@@ -326,5 +327,5 @@ func (s *Simulator) handleLPReasons(w http.ResponseWriter, _ *http.Request) {
 		}
 	})
 	w.Header().Set("ac-revision", "1")
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }

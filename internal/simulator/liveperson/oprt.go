@@ -1,4 +1,4 @@
-package simulator
+package liveperson
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -15,7 +16,7 @@ import (
 // real API aligns them to 5-minute buckets); a window is (now-size, now], the same
 // convention as the ground truth, so figures agree exactly.
 
-func qhMetrics(wd *World, skill string, from time.Time, current bool) map[string]any {
+func qhMetrics(wd *simulator.World, skill string, from time.Time, current bool) map[string]any {
 	st := windowStats(wd, skill, snapshot.Chat, from)
 	rate := 0.0
 	if st.answered+st.abandoned > 0 {
@@ -51,14 +52,14 @@ func qhMetrics(wd *World, skill string, from time.Time, current bool) map[string
 	return m
 }
 
-func (s *Simulator) handleLPQueueHealth(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPQueueHealth(w http.ResponseWriter, r *http.Request) {
 	tf, iv, msg := lpWindow(r, true)
 	if msg != "" {
 		writeLP400(w, msg)
 		return
 	}
 	var out map[string]any
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		block := func(from time.Time, current bool) map[string]any {
 			skills := map[string]any{}
 			for _, sk := range lpSkills(wd, snapshot.Chat) {
@@ -86,17 +87,17 @@ func (s *Simulator) handleLPQueueHealth(w http.ResponseWriter, r *http.Request) 
 			out["metricsByIntervals"] = ivs
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPQueueState(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPQueueState(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query().Get("v")
 	if v != "1" && v != "2" {
 		writeLP400(w, "v must be 1 or 2")
 		return
 	}
 	out := map[string]any{}
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		skills := map[string]any{}
 		totalN, totalSlots, totalMax := 0, 0, int64(-1)
 		for _, sk := range lpSkills(wd, snapshot.Chat) {
@@ -121,17 +122,17 @@ func (s *Simulator) handleLPQueueState(w http.ResponseWriter, r *http.Request) {
 		}
 		out["skills"], out["totals"] = skills, totals
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPEngActivity(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPEngActivity(w http.ResponseWriter, r *http.Request) {
 	tf, _, msg := lpWindow(r, true)
 	if msg != "" {
 		writeLP400(w, msg)
 		return
 	}
 	out := map[string]any{}
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		st := windowStats(wd, "", snapshot.Chat, wd.Now.Add(-time.Duration(tf)*time.Minute))
 		metric := func(n int) map[string]any {
 			return map[string]any{"totalInteractiveChats": n, "totalNonInteractiveChats": 0,
@@ -146,10 +147,10 @@ func (s *Simulator) handleLPEngActivity(w http.ResponseWriter, r *http.Request) 
 			out["agentsMetrics"] = map[string]any{"metricsPerAgent": per, "metricsTotals": metric(st.closed)}
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleLPSLA(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPSLA(w http.ResponseWriter, r *http.Request) {
 	tf, _, msg := lpWindow(r, true)
 	if msg != "" {
 		writeLP400(w, msg)
@@ -174,7 +175,7 @@ func (s *Simulator) handleLPSLA(w http.ResponseWriter, r *http.Request) {
 	skillIDs := r.URL.Query().Get("skillIds")
 	counts := make([]int, len(bounds))
 	total := 0
-	s.View(func(wd *World) {
+	s.View(func(wd *simulator.World) {
 		for _, sk := range lpSkills(wd, snapshot.Chat) {
 			if skillIDs != "" && skillIDs != "all" && !containsID(skillIDs, sk.ID) {
 				continue
@@ -196,7 +197,7 @@ func (s *Simulator) handleLPSLA(w http.ResponseWriter, r *http.Request) {
 		acc += frac
 		out[strconv.Itoa(b)] = map[string]any{"accumulated": math.Round(acc*1e4) / 1e4, "percentageFromTotal": math.Round(frac*1e4) / 1e4, "chats": counts[i]}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"slaDataRange": out})
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"slaDataRange": out})
 }
 
 func containsID(list, id string) bool {

@@ -1,23 +1,25 @@
-package simulator
+package comm100
 
 import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ccdash/ccdash/internal/simulator"
 )
 
 // handleC100Departments is GET global/departments (the `keywords` filter matches the
 // name, case-sensitively, as a substring).
-func (s *Simulator) handleC100Departments(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleC100Departments(w http.ResponseWriter, r *http.Request) {
 	kw := r.URL.Query().Get("keywords")
 	out := []map[string]any{}
-	s.View(func(wd *World) {
-		for _, sk := range wd.SkillsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		for _, sk := range wd.SkillsOf(simulator.VendorComm100) {
 			if kw != "" && !strings.Contains(sk.Name, kw) {
 				continue
 			}
 			ids := []string{}
-			for _, a := range wd.AgentsOf(VendorComm100) {
+			for _, a := range wd.AgentsOf(simulator.VendorComm100) {
 				if a.Serves(sk.ID) {
 					ids = append(ids, a.ID)
 				}
@@ -31,19 +33,19 @@ func (s *Simulator) handleC100Departments(w http.ResponseWriter, r *http.Request
 			})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
 // handleC100Agents is GET global/agents: the agent directory with departmentIds.
-func (s *Simulator) handleC100Agents(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleC100Agents(w http.ResponseWriter, _ *http.Request) {
 	out := []map[string]any{}
-	s.View(func(wd *World) {
-		created := wd.started.AddDate(-1, 0, 0).UTC().Format(time.RFC3339)
-		for _, a := range wd.AgentsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		created := wd.Started().AddDate(-1, 0, 0).UTC().Format(time.RFC3339)
+		for _, a := range wd.AgentsOf(simulator.VendorComm100) {
 			out = append(out, map[string]any{
 				"id": a.ID, "email": a.Email, "displayName": a.Name,
 				"firstName": a.FirstName, "lastName": a.LastName, "isAdmin": false, "isActive": true,
-				"phone": "", "title": "Agent", "bio": "", "timeZone": wd.loc.String(),
+				"phone": "", "title": "Agent", "bio": "", "timeZone": wd.Location().String(),
 				"datetimeFormat": "", "createdTime": created, "isLocked": false, "lockedTime": nil,
 				"ifCustomizeAvatar": false, "customizeAvatar": "", "systemAvatarId": nil, "avatar": "",
 				"permissionIds": []string{}, "departmentIds": append([]string{}, a.Skills...),
@@ -51,32 +53,32 @@ func (s *Simulator) handleC100Agents(w http.ResponseWriter, _ *http.Request) {
 			})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
 // handleC100AwayStatuses is GET global/agentAwayStatuses: the system "Away" and the
 // custom reasons.
-func (s *Simulator) handleC100AwayStatuses(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleC100AwayStatuses(w http.ResponseWriter, _ *http.Request) {
 	out := []map[string]any{}
-	s.View(func(wd *World) {
-		for _, r := range wd.ReasonsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		for _, r := range wd.ReasonsOf(simulator.VendorComm100) {
 			out = append(out, map[string]any{"id": r.ID, "name": r.Name, "order": r.Order, "isSystem": r.System})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
 // handleC100ChatServerAgents is GET livechat/agents: status by name ("Online",
 // "Offline", "Away" or the custom away status's name) and ongoing chats.
-func (s *Simulator) handleC100ChatServerAgents(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleC100ChatServerAgents(w http.ResponseWriter, _ *http.Request) {
 	out := []map[string]any{}
-	s.View(func(wd *World) {
-		for _, a := range wd.AgentsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		for _, a := range wd.AgentsOf(simulator.VendorComm100) {
 			status := "Offline"
 			switch a.Status {
-			case StatusOnline:
+			case simulator.StatusOnline:
 				status = "Online"
-			case StatusAway, StatusBackSoon:
+			case simulator.StatusAway, simulator.StatusBackSoon:
 				status = "Away"
 				if r := wd.Reason(a.ReasonID); r != nil {
 					status = r.Name
@@ -85,5 +87,5 @@ func (s *Simulator) handleC100ChatServerAgents(w http.ResponseWriter, _ *http.Re
 			out = append(out, map[string]any{"id": a.ID, "status": status, "ongoingChats": len(a.Open)})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }

@@ -1,4 +1,4 @@
-package simulator
+package comm100
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -29,24 +30,27 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// noon is a fixed start on a weekday lunch peak, in a fixed zone.
+var noon = time.Date(2025, 3, 12, 12, 0, 0, 0, time.UTC)
+
 type rig struct {
-	sim   *Simulator
+	sim   *simulator.Simulator
 	srv   *httptest.Server
 	clock *fakeClock
-	cfg   Config
+	cfg   simulator.Config
 }
 
-func newRig(t *testing.T, mod func(*Config)) *rig {
+func newRig(t *testing.T, mod func(*simulator.Config)) *rig {
 	t.Helper()
-	cfg := DefaultCredentials()
+	cfg := simulator.DefaultCredentials()
 	cfg.Seed, cfg.Start, cfg.Manual = 21, noon, true
 	if mod != nil {
 		mod(&cfg)
 	}
-	s := New(cfg)
 	clk := &fakeClock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	s.clock = clk.Now
-	srv := httptest.NewServer(s.Handler())
+	cfg.Clock = clk.Now
+	s := simulator.New(cfg)
+	srv := httptest.NewServer(s.Handler(Routes))
 	t.Cleanup(srv.Close)
 	return &rig{sim: s, srv: srv, clock: clk, cfg: s.Config()}
 }
@@ -211,8 +215,8 @@ func TestComm100Shapes(t *testing.T) {
 			for _, s := range list {
 				wantKeys(t, "away status", s, "id", "name", "order", "isSystem")
 				names = append(names, s["name"].(string))
-				if s["isSystem"] == true && s["id"] != Comm100SystemAway {
-					t.Errorf("system away id %v, want %s", s["id"], Comm100SystemAway)
+				if s["isSystem"] == true && s["id"] != simulator.Comm100SystemAway {
+					t.Errorf("system away id %v, want %s", s["id"], simulator.Comm100SystemAway)
 				}
 			}
 			if want := []string{"Away", "Lunch", "Meeting", "Training"}; !slices.Equal(names, want) {
@@ -242,7 +246,7 @@ func TestComm100Shapes(t *testing.T) {
 
 func TestComm100Spelling(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, func(c *Config) { c.Comm100Spelling = "ongoingChats" })
+	r := newRig(t, func(c *simulator.Config) { c.Comm100Spelling = "ongoingChats" })
 	_, b := r.get(t, "/v4/livechat/realTime/Agents", r.apiKey())
 	item := decode[map[string]any](t, b)["list"].([]any)[0].(map[string]any)
 	if _, ok := item["ongoingChats"]; !ok {
@@ -337,7 +341,7 @@ func TestComm100AgreesWithTruth(t *testing.T) {
 	if err := json.Unmarshal(b, &queue); err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]SkillTruth{}
+	byID := map[string]simulator.SkillTruth{}
 	for _, s := range tr.Skills {
 		byID[s.ID] = s
 	}
@@ -360,7 +364,7 @@ func TestComm100AgreesWithTruth(t *testing.T) {
 	}
 
 	_, b = r.get(t, "/v4/livechat/realTime/Agents?pageSize=100", r.apiKey())
-	states := map[string]AgentTruth{}
+	states := map[string]simulator.AgentTruth{}
 	for _, a := range tr.Agents {
 		states[a.ID] = a
 	}
@@ -369,11 +373,11 @@ func TestComm100AgreesWithTruth(t *testing.T) {
 		var want string
 		switch at.State {
 		case snapshot.Available, snapshot.Busy:
-			want = Comm100StatusOnline
+			want = simulator.Comm100StatusOnline
 		case snapshot.Offline:
-			want = Comm100StatusOffline
+			want = simulator.Comm100StatusOffline
 		}
-		if want != "" && a.CurrentStatusID != want || want == "" && (a.CurrentStatusID == Comm100StatusOnline || a.CurrentStatusID == Comm100StatusOffline) {
+		if want != "" && a.CurrentStatusID != want || want == "" && (a.CurrentStatusID == simulator.Comm100StatusOnline || a.CurrentStatusID == simulator.Comm100StatusOffline) {
 			t.Errorf("agent %s state %s: currentStatusId %s", at.Name, at.State, a.CurrentStatusID)
 		}
 		if a.OnGoingChats != at.Open {
@@ -384,7 +388,7 @@ func TestComm100AgreesWithTruth(t *testing.T) {
 
 func TestComm100Auth(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, func(c *Config) { c.Comm100.TokenTTL = time.Minute })
+	r := newRig(t, func(c *simulator.Config) { c.Comm100.TokenTTL = time.Minute })
 	const path = "/v4/livechat/realTime/RightNow"
 	site := strconv.Itoa(r.cfg.Comm100.SiteID)
 	basic := func(user, pass, siteID string) auth {
@@ -474,7 +478,7 @@ func TestComm100Auth(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, func(c *Config) { c.RateLimit, c.RateWindow = 3, time.Minute })
+	r := newRig(t, func(c *simulator.Config) { c.RateLimit, c.RateWindow = 3, time.Minute })
 	const path = "/v4/livechat/realTime/Today"
 	for i := range 3 {
 		if code, _ := r.get(t, path, r.apiKey()); code != 200 {
@@ -511,30 +515,30 @@ func TestFaults(t *testing.T) {
 	const path = "/v4/livechat/realTime/Queue"
 	for _, tc := range []struct {
 		name  string
-		fault Fault
+		fault simulator.Fault
 		check func(t *testing.T, resp *http.Response, body []byte)
 	}{
-		{"server error default", Fault{Vendor: VendorComm100, Kind: FaultServerError}, func(t *testing.T, resp *http.Response, _ []byte) {
+		{"server error default", simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultServerError}, func(t *testing.T, resp *http.Response, _ []byte) {
 			if resp.StatusCode != 503 {
 				t.Errorf("status %d, want 503", resp.StatusCode)
 			}
 		}},
-		{"server error 502 for all", Fault{Kind: FaultServerError, Status: 502}, func(t *testing.T, resp *http.Response, _ []byte) {
+		{"server error 502 for all", simulator.Fault{Kind: simulator.FaultServerError, Status: 502}, func(t *testing.T, resp *http.Response, _ []byte) {
 			if resp.StatusCode != 502 {
 				t.Errorf("status %d, want 502", resp.StatusCode)
 			}
 		}},
-		{"rate limited", Fault{Vendor: VendorComm100, Kind: FaultRateLimited, RetryAfter: 7 * time.Second}, func(t *testing.T, resp *http.Response, _ []byte) {
+		{"rate limited", simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultRateLimited, RetryAfter: 7 * time.Second}, func(t *testing.T, resp *http.Response, _ []byte) {
 			if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "7" {
 				t.Errorf("status %d Retry-After %q, want 429 and 7", resp.StatusCode, resp.Header.Get("Retry-After"))
 			}
 		}},
-		{"garbage", Fault{Vendor: VendorComm100, Kind: FaultGarbage}, func(t *testing.T, resp *http.Response, b []byte) {
+		{"garbage", simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultGarbage}, func(t *testing.T, resp *http.Response, b []byte) {
 			if resp.StatusCode != 200 || json.Valid(b) {
 				t.Errorf("status %d valid JSON %v, want 200 and malformed", resp.StatusCode, json.Valid(b))
 			}
 		}},
-		{"unauthorized", Fault{Vendor: VendorComm100, Kind: FaultUnauthorized}, func(t *testing.T, resp *http.Response, _ []byte) {
+		{"unauthorized", simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultUnauthorized}, func(t *testing.T, resp *http.Response, _ []byte) {
 			if resp.StatusCode != 401 {
 				t.Errorf("status %d, want 401 despite good credentials", resp.StatusCode)
 			}
@@ -556,7 +560,7 @@ func TestFaults(t *testing.T) {
 	t.Run("count and vendor scope", func(t *testing.T) {
 		t.Parallel()
 		r := newRig(t, nil)
-		r.sim.SetFault(Fault{Vendor: VendorComm100, Kind: FaultServerError, Count: 2})
+		r.sim.SetFault(simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultServerError, Count: 2})
 		if code, _ := r.get(t, "/lp-path", nil); code == 503 {
 			t.Errorf("comm100 fault hit a liveperson path")
 		}
@@ -568,7 +572,7 @@ func TestFaults(t *testing.T) {
 		if want := []int{503, 503, 200}; !slices.Equal(got, want) {
 			t.Errorf("statuses %v, want %v", got, want)
 		}
-		r.sim.SetFault(Fault{Vendor: VendorLivePerson, Kind: FaultServerError})
+		r.sim.SetFault(simulator.Fault{Vendor: simulator.VendorLivePerson, Kind: simulator.FaultServerError})
 		if code, _ := r.get(t, "/lp-path", nil); code != 503 {
 			t.Errorf("liveperson fault: status %d, want 503", code)
 		}
@@ -583,7 +587,7 @@ func TestFaults(t *testing.T) {
 	t.Run("slow", func(t *testing.T) {
 		t.Parallel()
 		r := newRig(t, nil)
-		r.sim.SetFault(Fault{Vendor: VendorComm100, Kind: FaultSlow, Delay: time.Hour, Count: 1})
+		r.sim.SetFault(simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultSlow, Delay: time.Hour, Count: 1})
 		req, _ := http.NewRequest(http.MethodGet, r.srv.URL+path, nil)
 		r.apiKey()(req)
 		c := &http.Client{Timeout: 100 * time.Millisecond}
@@ -595,7 +599,7 @@ func TestFaults(t *testing.T) {
 		if code, _ := r.get(t, path, r.apiKey()); code != 200 {
 			t.Errorf("after the slow request: status %d", code)
 		}
-		r.sim.SetFault(Fault{Vendor: VendorComm100, Kind: FaultSlow, Delay: 10 * time.Millisecond})
+		r.sim.SetFault(simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultSlow, Delay: 10 * time.Millisecond})
 		if code, b := r.get(t, path, r.apiKey()); code != 200 || !json.Valid(b) {
 			t.Errorf("short delay: status %d, want a normal answer", code)
 		}
@@ -609,12 +613,12 @@ func TestControlEndpoints(t *testing.T) {
 		t.Errorf("control off: /_sim/truth status %d, want 404", code)
 	}
 
-	r := newRig(t, func(c *Config) { c.Control = true })
+	r := newRig(t, func(c *simulator.Config) { c.Control = true })
 	code, b := r.get(t, "/_sim/truth", nil)
 	if code != 200 {
 		t.Fatalf("truth: status %d", code)
 	}
-	if tr := decode[Truth](t, b); len(tr.Skills) != 11 || len(tr.Agents) != 70 {
+	if tr := decode[simulator.Truth](t, b); len(tr.Skills) != 11 || len(tr.Agents) != 70 {
 		t.Errorf("truth has %d skills %d agents, want 11 and 70", len(tr.Skills), len(tr.Agents))
 	}
 	for _, tc := range []struct {
@@ -656,8 +660,12 @@ func TestPollingDoesNotChangeTheFloor(t *testing.T) {
 		polled.sim.Advance(time.Minute)
 		quiet.sim.Advance(time.Minute)
 	}
-	a, b := truthJSON(t, polled.sim), truthJSON(t, quiet.sim)
-	if a != b {
+	a, errA := json.Marshal(polled.sim.Truth())
+	b, errB := json.Marshal(quiet.sim.Truth())
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if string(a) != string(b) {
 		t.Errorf("polling changed the simulation")
 	}
 }
@@ -678,40 +686,5 @@ func TestTimeSpan(t *testing.T) {
 				t.Errorf("timeSpan(%v) = %q, want %q", tc.d, got, tc.want)
 			}
 		})
-	}
-}
-
-func TestFaultJSON(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name, in string
-		want     Fault
-	}{
-		{"duration text", `{"vendor":"liveperson","kind":"slow","delay":"1.5s","count":2}`,
-			Fault{Vendor: VendorLivePerson, Kind: FaultSlow, Delay: 1500 * time.Millisecond, Count: 2}},
-		{"seconds", `{"kind":"rate_limited","retryAfter":3}`,
-			Fault{Kind: FaultRateLimited, RetryAfter: 3 * time.Second}},
-		{"status", `{"vendor":"all","kind":"server_error","status":500}`,
-			Fault{Vendor: VendorAll, Kind: FaultServerError, Status: 500}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := decode[Fault](t, []byte(tc.in))
-			if got != tc.want {
-				t.Errorf("decoded %+v, want %+v", got, tc.want)
-			}
-			b, err := json.Marshal(got)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if again := decode[Fault](t, b); again != got {
-				t.Errorf("round trip %s gave %+v, want %+v", b, again, got)
-			}
-		})
-	}
-	for _, bad := range []string{`{"kind":"slow","delay":"soon"}`, `{"kind":"server_error","status":404}`, `{"kind":"slow","count":-1}`} {
-		var f Fault
-		if err := json.Unmarshal([]byte(bad), &f); err == nil {
-			t.Errorf("%s: accepted as %+v, want an error", bad, f)
-		}
 	}
 }

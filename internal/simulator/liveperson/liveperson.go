@@ -1,17 +1,29 @@
-package simulator
+package liveperson
 
 import (
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
-// registerLivePerson adds the LivePerson endpoints: the Domain API and Sentinel
-// (no data auth), and the data APIs behind lpAuth. Every service is served on this
-// host; the Domain API says so.
-func (s *Simulator) registerLivePerson(mux *http.ServeMux) {
+// server is the LivePerson side of a simulator: its routes read the floor through
+// the embedded *simulator.Simulator and keep their own Sentinel tokens.
+type server struct {
+	*simulator.Simulator
+	cfg    simulator.Config
+	tokens *simulator.Tokens
+}
+
+func (s *server) clock() time.Time { return s.RealNow() }
+
+// Routes adds the LivePerson endpoints: the Domain API and Sentinel (no data auth),
+// and the data APIs behind lpAuth. Every service is served on this host; the Domain
+// API says so. Pass it to simulator.Simulator.Handler.
+func Routes(sim *simulator.Simulator, mux *http.ServeMux) {
+	s := &server{Simulator: sim, cfg: sim.Config(), tokens: simulator.NewTokens()}
 	mux.HandleFunc("GET /api/account/{account}/service/baseURI.json", s.handleLPDomain)
 	mux.HandleFunc("GET /api/account/{account}/service/{service}/baseURI.json", s.handleLPDomain)
 	mux.HandleFunc("POST /sentinel/api/v2/account/{account}/app/token", s.handleLPToken)
@@ -56,9 +68,9 @@ func lpWindow(r *http.Request, needTimeframe bool) (timeframe, interval int, msg
 }
 
 // lpChatSkills and lpMsgSkills are the LP skills serving each channel.
-func lpSkills(wd *World, ch snapshot.Channel) []*Skill {
-	var out []*Skill
-	for _, sk := range wd.SkillsOf(VendorLivePerson) {
+func lpSkills(wd *simulator.World, ch snapshot.Channel) []*simulator.Skill {
+	var out []*simulator.Skill
+	for _, sk := range wd.SkillsOf(simulator.VendorLivePerson) {
 		if sk.Serves(ch) {
 			out = append(out, sk)
 		}
@@ -67,10 +79,10 @@ func lpSkills(wd *World, ch snapshot.Channel) []*Skill {
 }
 
 // freeSlots is the skill's free capacity among online agents now.
-func freeSlots(wd *World, skill string) int {
+func freeSlots(wd *simulator.World, skill string) int {
 	n := 0
-	for _, a := range wd.AgentsOf(VendorLivePerson) {
-		if a.Status == StatusOnline && a.Serves(skill) {
+	for _, a := range wd.AgentsOf(simulator.VendorLivePerson) {
+		if a.Status == simulator.StatusOnline && a.Serves(skill) {
 			n += max(a.MaxChats-len(a.Open), 0)
 		}
 	}
@@ -85,20 +97,20 @@ type lpWindowStats struct {
 	closedBy                    map[string]int // agent -> closed contacts
 }
 
-func windowStats(wd *World, skill string, ch snapshot.Channel, from time.Time) lpWindowStats {
+func windowStats(wd *simulator.World, skill string, ch snapshot.Channel, from time.Time) lpWindowStats {
 	st := lpWindowStats{closedBy: map[string]int{}}
 	for _, e := range wd.EventsSince(from) {
-		if e.Vendor != VendorLivePerson || e.Channel != ch || !e.At.After(from) || (skill != "" && e.Skill != skill) {
+		if e.Vendor != simulator.VendorLivePerson || e.Channel != ch || !e.At.After(from) || (skill != "" && e.Skill != skill) {
 			continue
 		}
 		switch e.Kind {
-		case EventAnswered:
+		case simulator.EventAnswered:
 			st.answered++
 			st.waitSum += e.Wait
 			st.waits = append(st.waits, e.Wait)
-		case EventAbandoned:
+		case simulator.EventAbandoned:
 			st.abandoned++
-		case EventClosed:
+		case simulator.EventClosed:
 			st.closed++
 			if e.Agent != "" {
 				st.closedBy[e.Agent]++
@@ -108,7 +120,7 @@ func windowStats(wd *World, skill string, ch snapshot.Channel, from time.Time) l
 	return st
 }
 
-func waitingLongest(wd *World, skill string, ch snapshot.Channel) (n int, longest time.Duration) {
+func waitingLongest(wd *simulator.World, skill string, ch snapshot.Channel) (n int, longest time.Duration) {
 	for _, c := range wd.WaitingIn(skill, string(ch)) {
 		n++
 		longest = max(longest, wd.Now.Sub(c.Arrived))
@@ -116,4 +128,6 @@ func waitingLongest(wd *World, skill string, ch snapshot.Channel) (n int, longes
 	return n, longest
 }
 
-func writeLP400(w http.ResponseWriter, msg string) { writeError(w, http.StatusBadRequest, msg) }
+func writeLP400(w http.ResponseWriter, msg string) {
+	simulator.WriteError(w, http.StatusBadRequest, msg)
+}

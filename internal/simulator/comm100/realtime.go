@@ -1,4 +1,4 @@
-package simulator
+package comm100
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -18,9 +19,20 @@ const (
 	maxPageSize     = 100
 )
 
-// comm100Routes registers the Comm100 v4 endpoints (API host under /v4/, token
-// endpoint on the dash host under /oauth/).
-func (s *Simulator) comm100Routes(mux *http.ServeMux) {
+// server is the Comm100 side of a simulator: its routes read the floor through the
+// embedded *simulator.Simulator and keep their own issued tokens.
+type server struct {
+	*simulator.Simulator
+	cfg    simulator.Config
+	tokens *simulator.Tokens
+}
+
+func (s *server) clock() time.Time { return s.RealNow() }
+
+// Routes registers the Comm100 v4 endpoints (API host under /v4/, token endpoint on
+// the dash host under /oauth/): pass it to simulator.Simulator.Handler.
+func Routes(sim *simulator.Simulator, mux *http.ServeMux) {
+	s := &server{Simulator: sim, cfg: sim.Config(), tokens: simulator.NewTokens()}
 	mux.HandleFunc("POST /oauth/token", s.handleComm100Token)
 	for path, h := range map[string]http.HandlerFunc{
 		"/v4/livechat/realTime/Agents":   s.handleC100RealTimeAgents,
@@ -37,17 +49,17 @@ func (s *Simulator) comm100Routes(mux *http.ServeMux) {
 }
 
 // comm100StatusID is the currentStatusId realTime/Agents reports for a.
-func comm100StatusID(a *Agent) string {
+func comm100StatusID(a *simulator.Agent) string {
 	switch a.Status {
-	case StatusOnline:
-		return Comm100StatusOnline
-	case StatusOffline:
-		return Comm100StatusOffline
+	case simulator.StatusOnline:
+		return simulator.Comm100StatusOnline
+	case simulator.StatusOffline:
+		return simulator.Comm100StatusOffline
 	default:
 		if a.ReasonID != "" {
 			return a.ReasonID
 		}
-		return Comm100SystemAway
+		return simulator.Comm100SystemAway
 	}
 }
 
@@ -83,15 +95,15 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 
 // handleC100RealTimeAgents is GET livechat/realTime/Agents: agents' status, paged,
 // optionally for one department.
-func (s *Simulator) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Request) {
 	page, err := queryInt(r, "pageIndex", 1)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		simulator.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	size, err := queryInt(r, "pageSize", defaultPageSize)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		simulator.WriteError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	// Larger pages are cut to the maximum (and the answer says so in pageSize), so a
@@ -104,9 +116,9 @@ func (s *Simulator) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Requ
 
 	var total int
 	list := []map[string]any{}
-	s.View(func(wd *World) {
-		var agents []*Agent
-		for _, a := range wd.AgentsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		var agents []*simulator.Agent
+		for _, a := range wd.AgentsOf(simulator.VendorComm100) {
 			if dept == "" || a.Serves(dept) {
 				agents = append(agents, a)
 			}
@@ -118,7 +130,7 @@ func (s *Simulator) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Requ
 			if withDist {
 				for st, d := range a.StatusTimeToday {
 					if d > 0 {
-						dist[comm100StatusID(&Agent{Status: Status(st)})] += int(d / time.Second)
+						dist[comm100StatusID(&simulator.Agent{Status: simulator.Status(st)})] += int(d / time.Second)
 					}
 				}
 			}
@@ -130,18 +142,18 @@ func (s *Simulator) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Requ
 			})
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{
 		"total": total, "pageCount": (total + size - 1) / size, "list": list,
 		"pageIndex": page, "pageSize": size,
 	})
 }
 
 // handleC100Queue is GET livechat/realTime/Queue: one element per department.
-func (s *Simulator) handleC100Queue(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleC100Queue(w http.ResponseWriter, _ *http.Request) {
 	out := []map[string]any{}
 	site := s.cfg.Comm100.SiteID
-	s.View(func(wd *World) {
-		for _, sk := range wd.SkillsOf(VendorComm100) {
+	s.View(func(wd *simulator.World) {
+		for _, sk := range wd.SkillsOf(simulator.VendorComm100) {
 			q := wd.QueueFigures(sk.ID, snapshot.Chat)
 			visitors := []map[string]any{}
 			for _, c := range wd.WaitingIn(sk.ID, string(snapshot.Chat)) {
@@ -151,8 +163,8 @@ func (s *Simulator) handleC100Queue(w http.ResponseWriter, _ *http.Request) {
 				})
 			}
 			capacity := 0
-			for _, a := range wd.AgentsOf(VendorComm100) {
-				if a.Status == StatusOnline && a.Serves(sk.ID) {
+			for _, a := range wd.AgentsOf(simulator.VendorComm100) {
+				if a.Status == simulator.StatusOnline && a.Serves(sk.ID) {
 					capacity += a.MaxChats
 				}
 			}
@@ -172,7 +184,7 @@ func (s *Simulator) handleC100Queue(w http.ResponseWriter, _ *http.Request) {
 			})
 		}
 	})
-	writeJSON(w, http.StatusOK, out)
+	simulator.WriteJSON(w, http.StatusOK, out)
 }
 
 // ratio returns a/b rounded to 4 decimals, 0 when b is 0.
@@ -195,11 +207,11 @@ func avgSeconds(sum time.Duration, n int) float64 {
 // seed's field names (including the vendor's "abandondedChats"). chatRequests counts
 // new visitors; totalChats adds chats transferred in from another department. Rates
 // are ratios 0..1; times are seconds.
-func (s *Simulator) handleC100Today(w http.ResponseWriter, _ *http.Request) {
-	var d DayStats
-	s.View(func(wd *World) { d = *wd.today(VendorComm100) })
+func (s *server) handleC100Today(w http.ResponseWriter, _ *http.Request) {
+	var d simulator.DayStats
+	s.View(func(wd *simulator.World) { d = wd.TodayOf(simulator.VendorComm100) })
 	ended := float64(d.Answered + d.Abandoned + d.Switched)
-	writeJSON(w, http.StatusOK, map[string]any{
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{
 		"avgWaitingTime":             avgSeconds(d.WaitSum, d.Answered),
 		"totalChats":                 d.Offered,
 		"chatRequests":               d.Requests,
@@ -224,32 +236,32 @@ func (s *Simulator) handleC100Today(w http.ResponseWriter, _ *http.Request) {
 // percent (the seed types it int): ongoing chats over online agents' capacity.
 // visitorOnSite models browsers as about 15 minutes of arrivals plus everyone in
 // chat or queue. The simulated site has no chatbot, so ongoingChatsWithBot is 0.
-func (s *Simulator) handleC100RightNow(w http.ResponseWriter, _ *http.Request) {
+func (s *server) handleC100RightNow(w http.ResponseWriter, _ *http.Request) {
 	var loggedIn, inChat, ongoing, waiting, capacity int
 	var rate float64
-	s.View(func(wd *World) {
-		for _, a := range wd.AgentsOf(VendorComm100) {
-			if a.Status != StatusOffline {
+	s.View(func(wd *simulator.World) {
+		for _, a := range wd.AgentsOf(simulator.VendorComm100) {
+			if a.Status != simulator.StatusOffline {
 				loggedIn++
 			}
 			if len(a.Open) > 0 {
 				inChat++
 			}
-			if a.Status == StatusOnline {
+			if a.Status == simulator.StatusOnline {
 				capacity += a.MaxChats
 			}
 			ongoing += len(a.Open)
 		}
 		for _, c := range wd.Waiting {
-			if c.Vendor == VendorComm100 {
+			if c.Vendor == simulator.VendorComm100 {
 				waiting++
 			}
 		}
-		for _, sk := range wd.SkillsOf(VendorComm100) {
+		for _, sk := range wd.SkillsOf(simulator.VendorComm100) {
 			rate += wd.ArrivalRate(sk, snapshot.Chat)
 		}
 	})
-	writeJSON(w, http.StatusOK, map[string]any{
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{
 		"loggedInAgents": loggedIn, "agentsInChat": inChat,
 		"chatUtilization": int(math.Round(ratio(float64(ongoing), float64(capacity)) * 100)),
 		"visitorOnSite":   int(math.Round(rate*900)) + ongoing + waiting,

@@ -1,4 +1,4 @@
-package simulator
+package liveperson
 
 import (
 	"crypto/hmac"
@@ -11,29 +11,31 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ccdash/ccdash/internal/simulator"
 )
 
 // lpClockSkew is how far an OAuth 1.0 timestamp may be from the server clock.
 const lpClockSkew = 5 * time.Minute
 
 // lpAuthorized checks a LivePerson data call: an OAuth 1.0 signature made with the
-// account's API key (verified for real: base string, HMAC-SHA1, timestamp window),
+// account's API key (verified for real: base string, HMAC-SHA1, timestamp window —
+// written here independently of the connector's signer in internal/poller/liveperson
+// on purpose: sharing the code would let one bug sign and accept the same wrong
+// signature, and the tests would never see it),
 // or a live Sentinel bearer token.
-func (s *Simulator) lpAuthorized(r *http.Request) bool {
+func (s *server) lpAuthorized(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
 	acct := s.cfg.LivePerson
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
-		s.http.mu.Lock()
-		t, found := s.http.tokens["lp:"+tok]
-		s.http.mu.Unlock()
-		return found && s.clock().Before(t.expires)
+		return s.tokens.Valid(tok, s.clock())
 	}
 	rest, ok := strings.CutPrefix(h, "OAuth ")
 	if !ok || acct.ConsumerKey == "" {
 		return false
 	}
 	p := parseOAuthHeader(rest)
-	if !equal(p["oauth_consumer_key"], acct.ConsumerKey) || !equal(p["oauth_token"], acct.Token) ||
+	if !simulator.SecretEqual(p["oauth_consumer_key"], acct.ConsumerKey) || !simulator.SecretEqual(p["oauth_token"], acct.Token) ||
 		p["oauth_signature_method"] != "HMAC-SHA1" || p["oauth_nonce"] == "" {
 		return false
 	}
@@ -114,14 +116,14 @@ func pctEncode(s string) string {
 }
 
 // lpAuth wraps an LP data handler: 401 unless authorized, 404 for another account.
-func (s *Simulator) lpAuth(next http.HandlerFunc) http.HandlerFunc {
+func (s *server) lpAuth(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("account") != s.cfg.LivePerson.AccountID {
-			writeError(w, http.StatusUnauthorized, "unknown site")
+			simulator.WriteError(w, http.StatusUnauthorized, "unknown site")
 			return
 		}
 		if !s.lpAuthorized(r) {
-			writeError(w, http.StatusUnauthorized, "unauthorized")
+			simulator.WriteError(w, http.StatusUnauthorized, "unauthorized")
 			return
 		}
 		next(w, r)
@@ -129,45 +131,42 @@ func (s *Simulator) lpAuth(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // handleLPDomain serves the Domain API: every service lives on this simulator.
-func (s *Simulator) handleLPDomain(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPDomain(w http.ResponseWriter, r *http.Request) {
 	acct := r.PathValue("account")
 	if acct != s.cfg.LivePerson.AccountID {
-		writeError(w, http.StatusUnauthorized, "unknown site")
+		simulator.WriteError(w, http.StatusUnauthorized, "unknown site")
 		return
 	}
 	entry := func(svc string) map[string]string {
 		return map[string]string{"service": svc, "account": acct, "baseURI": r.Host}
 	}
 	if svc := r.PathValue("service"); svc != "" {
-		writeJSON(w, http.StatusOK, entry(svc))
+		simulator.WriteJSON(w, http.StatusOK, entry(svc))
 		return
 	}
 	var list []map[string]string
 	for _, svc := range []string{"leDataReporting", "msgEwtAPI", "agentManagerWorkspace", "msgHist", "sentinel", "accountConfigReadOnly", "agentVep"} {
 		list = append(list, entry(svc))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"baseURIs": list})
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"baseURIs": list})
 }
 
 // handleLPToken is Sentinel v2 client credentials.
-func (s *Simulator) handleLPToken(w http.ResponseWriter, r *http.Request) {
+func (s *server) handleLPToken(w http.ResponseWriter, r *http.Request) {
 	acct := s.cfg.LivePerson
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type"})
+		simulator.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "unsupported_grant_type"})
 		return
 	}
-	if r.PathValue("account") != acct.AccountID || !equal(r.PostForm.Get("client_id"), acct.ClientID) ||
-		!equal(r.PostForm.Get("client_secret"), acct.ClientSecret) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
+	if r.PathValue("account") != acct.AccountID || !simulator.SecretEqual(r.PostForm.Get("client_id"), acct.ClientID) ||
+		!simulator.SecretEqual(r.PostForm.Get("client_secret"), acct.ClientSecret) {
+		simulator.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 		return
 	}
 	ttl := acct.TokenTTL
 	if ttl <= 0 {
 		ttl = time.Hour
 	}
-	tok := newToken()
-	s.http.mu.Lock()
-	s.http.tokens["lp:"+tok] = token{expires: s.clock().Add(ttl)}
-	s.http.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(ttl / time.Second)})
+	tok := s.tokens.Issue(ttl, false, s.clock())
+	simulator.WriteJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(ttl / time.Second)})
 }
