@@ -125,6 +125,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
 	r.Handle("/metrics", s.operatorOnly(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
+	r.Handle("/metrics/contact-center", s.operatorOnly(s.contactCenterMetrics()))
 	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
 
 	// The live channel must not sit behind middleware that buffers or times out
