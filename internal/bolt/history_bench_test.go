@@ -58,13 +58,20 @@ func BenchmarkHistoryRecord(b *testing.B) {
 }
 
 // BenchmarkHistoryDay records a whole simulated day at poll resolution and reports
-// the file's size: the disk one day of history needs (goal ≤ 20 MB/day).
+// the file's size: the disk one day of history needs (goal ≤ 20 MB/day). The
+// skills-only shape splits that between skills and agents.
 func BenchmarkHistoryDay(b *testing.B) {
-	b.Run(fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents), func(b *testing.B) {
+	for _, shape := range [][2]int{{benchSkills, benchAgents}, {benchSkills, 0}} {
+		benchDay(b, shape[0], shape[1])
+	}
+}
+
+func benchDay(b *testing.B, skills, agents int) {
+	b.Run(fmt.Sprintf("skills=%d,agents=%d", skills, agents), func(b *testing.B) {
 		for range b.N {
 			s, path := openBench(b)
 			h := history.New(s, history.Config{})
-			f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
+			f := storetest.NewFloor(skills, agents, benchStart, 1)
 			ctx := context.Background()
 			h.RecordNow(ctx, f.Snapshot())
 			for range int(24 * time.Hour / pollEvery) {
