@@ -5,6 +5,7 @@
 //
 //	fanout --sockets 1000 --duration 60s                 # the ccdash demo wall (bin/dashboard)
 //	fanout --sockets 1000 --duration 60s --bare          # a bare coder/websocket push server
+//	fanout --sockets 10000 --duration 30s --storm        # then restart it: a reconnect storm
 //
 // Both servers run as child processes of the probe on loopback. The clients dial from
 // many loopback addresses (127.0.0.2 …) so per-address connection limits and ephemeral
@@ -38,6 +39,7 @@ type options struct {
 	dashboard string
 	every     time.Duration
 	size      int
+	storm     bool
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -52,6 +54,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&o.dashboard, "dashboard", "bin/dashboard", "the dashboard binary to start (demo mode)")
 	fs.DurationVar(&o.every, "every", time.Second, "bare server only: time between broadcasts")
 	fs.IntVar(&o.size, "size", 1024, "bare server only: bytes per broadcast")
+	fs.BoolVar(&o.storm, "storm", false, "after measuring, restart the server and time every socket's reconnection")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,7 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer target.stop()
+	defer target.close()
 	res, err := measure(ctx, target, o)
 	if err != nil {
 		return err

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -11,27 +13,54 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
 )
 
-// arrival is one message as one client saw it.
+// arrival is one message as one client saw it, on its gen-th connection.
 type arrival struct {
 	at   time.Time
 	size int
+	gen  int
 }
 
-// client is one reading socket and what it received, in order.
+// client is one reading socket (redialled when the server goes away) and what it
+// received, in order.
 type client struct {
-	mu   sync.Mutex
-	msgs []arrival
+	mu      sync.Mutex
+	msgs    []arrival
+	backAt  []time.Time // when each connection delivered its full state
+	fails   []failure   // handshakes the server answered but did not complete
+	refused int         // dials refused while no server listened
 }
 
+type failure struct {
+	at  time.Time
+	why string
+}
+
+// got returns the messages of the first connection: the broadcasts measured.
 func (c *client) got() []arrival {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return slices.Clone(c.msgs)
+	var out []arrival
+	for _, a := range c.msgs {
+		if a.gen == 0 {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (c *client) record(a arrival) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.msgs) == 0 || c.msgs[len(c.msgs)-1].gen != a.gen {
+		c.backAt = append(c.backAt, a.at)
+	}
+	c.msgs = append(c.msgs, a)
 }
 
 type result struct {
@@ -43,12 +72,16 @@ type result struct {
 	rssPerSocket          float64 // bytes
 	cpuPerMsg             time.Duration
 	cpuPerSocketPerSecond time.Duration
+	storm                 *stormResult
 }
 
 func (r result) print(w io.Writer) {
 	fmt.Fprintf(w, "%s sockets=%d broadcasts=%d partial=%d spread-p50-ms=%.1f spread-p99-ms=%.1f msg-p50-bytes=%d rss-per-socket-kb=%.1f cpu-per-msg-us=%.1f cpu-per-socket-per-s-us=%.2f\n",
 		r.name, r.sockets, r.broadcasts, r.partial, ms(r.spreadP50), ms(r.spreadP99), r.msgP50,
 		r.rssPerSocket/1024, float64(r.cpuPerMsg)/float64(time.Microsecond), float64(r.cpuPerSocketPerSecond)/float64(time.Microsecond))
+	if r.storm != nil {
+		r.storm.print(w, r.name, r.sockets)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -56,10 +89,7 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // measure opens the sockets, waits until each has its first message (the full
 // state), then watches every broadcast for o.duration.
 func measure(ctx context.Context, s *server, o options) (result, error) {
-	res := result{name: "ccdash", sockets: o.sockets}
-	if o.bare {
-		res.name = "bare"
-	}
+	res := result{name: s.name, sockets: o.sockets}
 	rss0, err := rss(s.pid())
 	if err != nil {
 		return res, err
@@ -102,6 +132,11 @@ func measure(ctx context.Context, s *server, o options) (result, error) {
 	cpu1, _ := cpuTime(s.pid())
 	rss1, _ := rss(s.pid())
 	elapsed := time.Since(start)
+	if o.storm {
+		if res.storm, err = storm(ctx, s, clients); err != nil {
+			return res, err
+		}
+	}
 	cancel()
 	wg.Wait()
 
@@ -116,39 +151,77 @@ func measure(ctx context.Context, s *server, o options) (result, error) {
 }
 
 // readSocket dials socket i from its own loopback address and records every
-// message until ctx ends. It reports on ready once: the first message, or why not.
+// message until ctx ends, redialling like a wall page when the server goes away.
+// It reports on ready once: the first full state, or why there is none.
 func readSocket(ctx context.Context, s *server, i int, c *client, ready chan<- error, sem <-chan struct{}) {
 	local := &net.TCPAddr{IP: net.IPv4(127, byte(i/250/250%250), byte(i/250%250), byte(2+i%250))}
 	tr := &http.Transport{DialContext: (&net.Dialer{LocalAddr: local, Timeout: 30 * time.Second}).DialContext}
-	dctx, dcancel := context.WithTimeout(ctx, time.Minute)
-	conn, _, err := websocket.Dial(dctx, s.wsURL, &websocket.DialOptions{
-		HTTPClient: &http.Client{Transport: tr},
-		HTTPHeader: http.Header{"Origin": {s.origin}},
-	})
-	dcancel()
+	dial := func() (*websocket.Conn, error) {
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		conn, _, err := websocket.Dial(dctx, s.wsURL, &websocket.DialOptions{
+			HTTPClient: &http.Client{Transport: tr},
+			HTTPHeader: http.Header{"Origin": {s.origin}},
+		})
+		if conn != nil {
+			conn.SetReadLimit(8 << 20)
+		}
+		return conn, err
+	}
+	conn, err := dial()
 	<-sem
 	if err != nil {
 		ready <- fmt.Errorf("socket %d: dial %s: %w", i, s.wsURL, err)
 		return
 	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(8 << 20)
 	first := true
-	for {
-		_, data, err := conn.Read(ctx)
-		if err != nil {
-			if first {
-				ready <- fmt.Errorf("socket %d: no full state: %w", i, err)
+	for gen := 0; ; gen++ {
+		for {
+			_, data, err := conn.Read(ctx)
+			if err != nil {
+				break
 			}
+			c.record(arrival{at: time.Now(), size: len(data), gen: gen})
+			if first {
+				first = false
+				ready <- nil
+			}
+		}
+		conn.CloseNow()
+		if ctx.Err() != nil {
 			return
 		}
-		c.mu.Lock()
-		c.msgs = append(c.msgs, arrival{at: time.Now(), size: len(data)})
-		c.mu.Unlock()
 		if first {
-			first = false
-			ready <- nil
+			ready <- fmt.Errorf("socket %d: closed before its full state", i)
+			return
 		}
+		if conn = c.redial(ctx, dial); conn == nil {
+			return
+		}
+	}
+}
+
+// redial waits and dials again with the ws extension's "full jitter" back-off
+// (a random wait up to 1 s, 2 s, 4 s … 64 s), as a wall page does after a 1012.
+func (c *client) redial(ctx context.Context, dial func() (*websocket.Conn, error)) *websocket.Conn {
+	for attempt := 0; ; attempt++ {
+		wait := time.Duration(rand.Int64N(int64(time.Second) << min(attempt, 6)))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil
+		}
+		conn, err := dial()
+		if err == nil {
+			return conn
+		}
+		c.mu.Lock()
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			c.refused++
+		} else {
+			c.fails = append(c.fails, failure{time.Now(), err.Error()})
+		}
+		c.mu.Unlock()
 	}
 }
 

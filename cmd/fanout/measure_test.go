@@ -14,8 +14,8 @@ func TestSummarizeLinesUpBroadcasts(t *testing.T) {
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	full := arrival{at: at(-500), size: 9000}
 	clients := []*client{
-		{msgs: []arrival{full, {at(100), 300}, {at(1100), 400}, {at(2100), 500}}},
-		{msgs: []arrival{full, {at(130), 300}, {at(1105), 400}}}, // missed the third
+		{msgs: []arrival{full, {at: at(100), size: 300}, {at: at(1100), size: 400}, {at: at(2100), size: 500}}},
+		{msgs: []arrival{full, {at: at(130), size: 300}, {at: at(1105), size: 400}}}, // missed the third
 	}
 	var res result
 	delivered := summarize(&res, clients, t0, at(3000))

@@ -20,12 +20,30 @@ import (
 type server struct {
 	wsURL  string // the WebSocket URL a wall page connects to
 	origin string // the Origin a browser on that page would send
+	name   string
+	args   []string       // the command line, to start it again (storm)
+	ready  *regexp.Regexp // the stdout line that says it is serving
 	cmd    *exec.Cmd
 	tmp    string
 }
 
 func (s *server) pid() int { return s.cmd.Process.Pid }
 
+// start runs the command and waits for its ready line; it returns that line's
+// last submatch.
+func (s *server) start(ctx context.Context) error {
+	_, err := s.startScan(ctx)
+	return err
+}
+
+func (s *server) startScan(ctx context.Context) (string, error) {
+	s.cmd = exec.CommandContext(ctx, s.args[0], s.args[1:]...)
+	s.cmd.Stderr = io.Discard
+	return startAndScan(s.cmd, s.ready)
+}
+
+// stop interrupts the process (a graceful restart: ccdash closes sockets with
+// 1012) and waits for it to exit.
 func (s *server) stop() {
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
@@ -36,6 +54,11 @@ func (s *server) stop() {
 		_ = s.cmd.Process.Kill()
 		<-done
 	}
+}
+
+// close stops the process for good and removes its data directory.
+func (s *server) close() {
+	s.stop()
 	if s.tmp != "" {
 		_ = os.RemoveAll(s.tmp)
 	}
@@ -52,16 +75,18 @@ func startDashboard(ctx context.Context, o options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, o.dashboard, "--addr", addr, "--data-dir", tmp)
-	cmd.Stderr = io.Discard
-	s := &server{cmd: cmd, tmp: tmp, origin: "http://" + addr}
-	wall, err := startAndScan(cmd, regexp.MustCompile(`wall board.*: (http://\S+)`))
+	s := &server{
+		name: "ccdash", tmp: tmp, origin: "http://" + addr,
+		args:  []string{o.dashboard, "--addr", addr, "--data-dir", tmp},
+		ready: regexp.MustCompile(`wall board.*: (http://\S+)`),
+	}
+	wall, err := s.startScan(ctx)
 	if err != nil {
-		s.stop()
+		_ = os.RemoveAll(tmp)
 		return nil, fmt.Errorf("start %s: %w", o.dashboard, err)
 	}
 	if s.wsURL, err = liveChannel(ctx, wall); err != nil {
-		s.stop()
+		s.close()
 		return nil, err
 	}
 	return s, nil
@@ -77,12 +102,12 @@ func startBare(ctx context.Context, o options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "bare-server", "--addr", addr,
-		"--every", o.every.String(), "--size", strconv.Itoa(o.size))
-	cmd.Stderr = os.Stderr
-	s := &server{cmd: cmd, origin: "http://" + addr, wsURL: "ws://" + addr + "/ws"}
-	if _, err := startAndScan(cmd, regexp.MustCompile(`^listening`)); err != nil {
-		s.stop()
+	s := &server{
+		name: "bare", origin: "http://" + addr, wsURL: "ws://" + addr + "/ws",
+		args:  []string{self, "bare-server", "--addr", addr, "--every", o.every.String(), "--size", strconv.Itoa(o.size)},
+		ready: regexp.MustCompile(`^listening`),
+	}
+	if err := s.start(ctx); err != nil {
 		return nil, fmt.Errorf("start bare server: %w", err)
 	}
 	return s, nil
