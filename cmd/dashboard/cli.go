@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/views"
 )
 
@@ -136,6 +137,10 @@ func runEmbedURL(args []string, getenv func(string) string, now time.Time, stdou
 	if !hasBoard(boards, *board) {
 		return fmt.Errorf("embed-url: no board %q in the config", *board)
 	}
+	b := boards[slices.IndexFunc(boards, func(b views.Board) bool { return b.ID == *board })]
+	if err := views.CheckEmbedTile(b, *tile, sourceIDs(cfg)); err != nil {
+		return fmt.Errorf("embed-url: --tile: %w", err)
+	}
 	key, err := embedKey(cfg)
 	if err != nil {
 		return err
@@ -155,4 +160,18 @@ func runEmbedURL(args []string, getenv func(string) string, now time.Time, stdou
 	u.RawQuery = url.Values{auth.EmbedParam: {auth.SignEmbed(key, c)}}.Encode()
 	_, err = fmt.Fprintln(stdout, u.String())
 	return err
+}
+
+// sourceIDs are the configured sources' ids, or the demo's when none is configured
+// (the server then runs on the built-in simulator).
+func sourceIDs(cfg *Config) []string {
+	srcs := cfg.Sources
+	if len(srcs) == 0 {
+		srcs = demoSources("http://127.0.0.1", simulator.DefaultCredentials())
+	}
+	ids := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		ids = append(ids, s.ID)
+	}
+	return ids
 }
