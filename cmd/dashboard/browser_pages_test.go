@@ -149,6 +149,9 @@ func TestBrowserPages(t *testing.T) {
 				t.Errorf("manager header links %q lack %q", header, want)
 			}
 		}
+		// Comm100 gives no state-since time: ccdash times it, "≥" until it saw a change.
+		tb.waitJS(t, 10*time.Second, "a Comm100 agent's time in state shown as a lower bound",
+			`Array.from(document.querySelectorAll('#tile-agents .tis[data-atleast]')).some(e => /^≥ \d+:\d\d/.test(e.textContent))`)
 		noProblems(t, tb, "manager board scrolls sideways at 390 px", noHScrollJS(390))
 		shoot(t, tb, "phone", 390, 844)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/simulator"
@@ -134,7 +135,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
 	polled := make(chan error, 1)
-	go func() { polled <- poller.New(store, sources, log, metrics).Run(pollCtx) }()
+	stateSince, err := bolt.NewStateSinceStore(access.db) // Comm100 times in state, kept across restarts
+	if err != nil {
+		return fmt.Errorf("state file: %w", err)
+	}
+	go func() { polled <- poller.New(store, sources, log, metrics).WithStateSince(stateSince).Run(pollCtx) }()
 	go srv.Run(pollCtx)
 	go access.run(pollCtx)
 	alertsDone := make(chan struct{})

@@ -29,8 +29,8 @@ var allowed = map[string][]string{
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "web/static"},
 	"internal/history":   {"internal/snapshot"},
-	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
-	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/poller"},
+	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/poller"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},

@@ -30,6 +30,9 @@ type Poller struct {
 	mu       sync.Mutex
 	parts    map[string]snapshot.Part
 	statuses map[string]*snapshot.SourceStatus
+	states   *stateTracker // guarded by mu
+
+	stateStore StateSinceStore // nil: measured times are not kept across restarts
 }
 
 // sourceRun is one source's scheduling state (owned by its goroutine, except the
@@ -48,7 +51,7 @@ func New(store *snapshot.Store, sources []SourceConfig, log *slog.Logger, m *Met
 		log = slog.New(slog.DiscardHandler)
 	}
 	p := &Poller{store: store, log: log, metrics: m, now: time.Now,
-		parts: map[string]snapshot.Part{}, statuses: map[string]*snapshot.SourceStatus{}}
+		parts: map[string]snapshot.Part{}, statuses: map[string]*snapshot.SourceStatus{}, states: newStateTracker(nil)}
 	for _, sc := range sources {
 		sc = sc.withDefaults()
 		seed := uint64(0)
@@ -62,6 +65,14 @@ func New(store *snapshot.Store, sources []SourceConfig, log *slog.Logger, m *Met
 	return p
 }
 
+// WithStateSince keeps the state-since times the poller measures itself (for vendors
+// that give none, see StateMark) in st, so a restart does not reset them. Call it
+// before Run; it returns p.
+func (p *Poller) WithStateSince(st StateSinceStore) *Poller {
+	p.stateStore = st
+	return p
+}
+
 // Run polls every source until ctx is done, then returns nil. It returns an error
 // at once if the configuration is invalid (no store, a nil source, duplicate ids)
 // or Run was already called.
@@ -72,6 +83,7 @@ func (p *Poller) Run(ctx context.Context) error {
 	if !p.started.CompareAndSwap(false, true) {
 		return errors.New("poller: Run called twice")
 	}
+	saver := p.loadStates(ctx)
 	now := p.now()
 	p.mu.Lock()
 	for _, r := range p.runs {
@@ -84,10 +96,33 @@ func (p *Poller) Run(ctx context.Context) error {
 
 	var wg sync.WaitGroup
 	for _, r := range p.runs {
-		wg.Go(func() { p.loop(ctx, r) })
+		wg.Go(func() { p.loop(ctx, r, saver) })
 	}
 	wg.Wait()
+	if saver != nil {
+		saver.stop()
+	}
 	return nil
+}
+
+// loadStates reads the saved state-since marks and starts their saver; nil without a
+// store. A store that cannot be read costs the saved times, never the polling.
+func (p *Poller) loadStates(ctx context.Context) *stateSaver {
+	if p.stateStore == nil {
+		return nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	loaded, err := p.stateStore.Load(lctx)
+	cancel()
+	if err != nil {
+		p.log.Warn("state-since times not restored", "err", err)
+	}
+	p.mu.Lock()
+	p.states = newStateTracker(loaded)
+	p.mu.Unlock()
+	s := newStateSaver(p.stateStore)
+	s.start(ctx, func(err error) { p.log.Warn("state-since times not saved", "err", err) })
+	return s
 }
 
 func (p *Poller) validate() error {
@@ -109,7 +144,7 @@ func (p *Poller) validate() error {
 }
 
 // loop polls one source until ctx is done.
-func (p *Poller) loop(ctx context.Context, r *sourceRun) {
+func (p *Poller) loop(ctx context.Context, r *sourceRun, saver *stateSaver) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -125,13 +160,13 @@ func (p *Poller) loop(ctx context.Context, r *sourceRun) {
 		if ctx.Err() != nil {
 			return // shutting down: the poll was cut short by us, not the vendor
 		}
-		timer.Reset(p.record(r, part, err, time.Since(start)))
+		timer.Reset(p.record(r, part, err, time.Since(start), saver))
 	}
 }
 
 // record stores the outcome of one poll, publishes a new snapshot and returns how
 // long to wait before the next poll.
-func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.Duration) time.Duration {
+func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.Duration, saver *stateSaver) time.Duration {
 	id := r.cfg.Source.ID()
 	now := p.now()
 	p.mu.Lock()
@@ -141,6 +176,9 @@ func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.D
 	var pe *Error
 	if err == nil {
 		part.Source = id
+		if p.states.apply(id, part.Agents, now) && saver != nil {
+			saver.offer(id, p.states.snapshotOf(id))
+		}
 		p.parts[id] = part
 		st.LastSuccess = now
 		st.ConsecutiveFailures = 0

@@ -151,8 +151,12 @@ type Agent struct {
 	State  AgentState `json:"state"`
 	// Reason is the away reason's display text ("Lunch"), empty when none.
 	Reason string `json:"reason,omitempty"`
-	// Since is when the agent entered State; zero when the vendor does not say.
+	// Since is when the agent entered State; zero when unknown. Where the vendor gives
+	// no such time (Comm100) the poller times state changes itself.
 	Since time.Time `json:"since,omitzero"`
+	// SinceAtLeast marks a Since that is only a lower bound: the state began before
+	// ccdash first saw the agent in it, so the time in state is at least now − Since.
+	SinceAtLeast bool `json:"sinceAtLeast,omitempty"`
 	// Load is the share 0..1 of the agent's capacity in use (may exceed 1).
 	Load Opt[float64] `json:"load"`
 	// Open is conversations assigned to the agent now.

@@ -8,6 +8,9 @@
 // History checks history.Store; NewFloor builds the synthetic floors it and the
 // benchmarks record.
 //
-// Import rule: the packages that declare store interfaces (internal/auth, internal/history, internal/alerts, …) and
+// StateSince checks poller.StateSinceStore (the times in state ccdash measures itself).
+//
+// Import rule: the packages that declare store interfaces (internal/auth, internal/history, internal/alerts,
+// internal/poller, …) and
 // internal/snapshot; no implementation package.
 package storetest

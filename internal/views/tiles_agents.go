@@ -162,8 +162,10 @@ func agentRow(a snapshot.Agent) templates.AgentRow {
 		StateLabel: label,
 		SinceMS:    msString(a.Since),
 		Today:      fmtCount(a.HandledToday),
-		Load:       dash,
-		LoadClass:  "ld-na",
+		// A lower bound only: app.js writes it "≥ 12:34".
+		SinceAtLeast: a.SinceAtLeast && !a.Since.IsZero(),
+		Load:         dash,
+		LoadClass:    "ld-na",
 	}
 	if a.State == snapshot.Away || a.State == snapshot.BackSoon {
 		r.Reason = a.Reason

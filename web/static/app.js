@@ -114,7 +114,8 @@
 
     els = document.querySelectorAll('[data-since]');
     for (i = 0; i < els.length; i++) {
-      setText(els[i], duration(now - Number(els[i].getAttribute('data-since'))));
+      // data-atleast: the state began before ccdash first saw the agent.
+      setText(els[i], (els[i].hasAttribute('data-atleast') ? '≥ ' : '') + duration(now - Number(els[i].getAttribute('data-since'))));
     }
 
     // Sources: age and staleness by age. stale collects " id " tokens.

@@ -97,6 +97,9 @@ type AgentRow struct {
 	// SinceMS is when the agent entered the state (Unix ms) as a decimal string;
 	// empty when unknown. The page ticks the time in state from it.
 	SinceMS string
+	// SinceAtLeast shows the time in state as "≥ 12:34": the state began before
+	// ccdash first saw the agent (vendors without a state-since time).
+	SinceAtLeast bool
 	// Load is "open / max" ("—" when unknown); LoadClass sizes its bar (ld-0..ld-10).
 	Load      string
 	LoadClass string
