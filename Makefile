@@ -12,7 +12,17 @@ TEMPL_SRC := $(shell find web/templates -name '*.templ' 2>/dev/null)
 FUZZTIME ?= 4s
 FUZZ := $(shell grep -rhoE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+' internal | sort -u | sed 's/func //')
 
-.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated lint assets clean
+# Release builds and the vulnerability check use the newest toolchain the project may
+# take from the Go module proxy: the machines' Go 1.26.8 standard library has
+# vulnerabilities the binary calls (fixed in 1.26.10 and 1.27.3; `make vulncheck`).
+RELEASE_GO := GOTOOLCHAIN=go1.27.3 $(GO)
+
+# The Go vulnerability database, as the pinned golang.org/x/vulndb module's OSV files,
+# indexed by cmd/mkvulndb for an offline govulncheck (CI reaches only the module proxy).
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB := bin/vulndb-$(VULNDB_VERSION)
+
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated lint tidy-check vulncheck assets clean
 
 all: build
 
@@ -49,6 +59,20 @@ check-generated: generate
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
 	$(GO) vet ./...
+
+## tidy-check: fail if go.mod/go.sum are not what `go mod tidy` makes
+tidy-check:
+	$(GO) mod tidy -diff
+
+## vulncheck: govulncheck offline against the pinned database; lists every vulnerability
+## found and fails only on one in a function the code calls
+vulncheck: $(VULNDB)
+	$(RELEASE_GO) tool govulncheck -db file://$(abspath $(VULNDB)) -show verbose ./...
+
+$(VULNDB):
+	@dir=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	  [ -d "$$dir/data/osv" ] || { echo "golang.org/x/vulndb@$(VULNDB_VERSION): no data/osv"; exit 1; }; \
+	  $(GO) run ./cmd/mkvulndb -osv "$$dir/data/osv" -out $@
 
 ## test: everything CI checks — generated files, lint, unit/integration/browser tests,
 ## the race detector on the concurrent packages, brief fuzzing

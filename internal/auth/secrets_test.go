@@ -1,3 +1,5 @@
+//lint:file-ignore S1025 the tests are what each formatting verb prints
+
 package auth
 
 import (

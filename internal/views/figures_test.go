@@ -3,7 +3,6 @@ package views
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -230,7 +229,7 @@ func TestFullPageSize(t *testing.T) {
 		prev := tiles(t, v, base)
 		one := Message(Diff(prev, tiles(t, v, withChats(base, 1188))), fixtureNow)
 		skill := Message(Diff(prev, tiles(t, v, withWaiting(base, 4, 0))), fixtureNow)
-		t.Log(fmt.Sprintf("skills=%d agents=%d: full wall page %d bytes, one figure %d bytes, one skill's waiting %d bytes",
-			c.skills, c.agents, b.Len(), len(one), len(skill)))
+		t.Logf("skills=%d agents=%d: full wall page %d bytes, one figure %d bytes, one skill's waiting %d bytes",
+			c.skills, c.agents, b.Len(), len(one), len(skill))
 	}
 }
