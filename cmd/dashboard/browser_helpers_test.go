@@ -199,7 +199,8 @@ func chromiumPath(t *testing.T) string {
 // newBrowser starts one headless Chromium for the test; tabs for parallel subtests
 // come from newTab. The flags keep it off the (closed) network: without the
 // background-networking ones it keeps trying to reach Google services.
-func newBrowser(t *testing.T) context.Context {
+// extra adds flags (the alert sound test starts one with the kiosk autoplay flag).
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -211,6 +212,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(func() { cancel(); cancelAlloc() })
