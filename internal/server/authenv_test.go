@@ -117,7 +117,7 @@ func serveEdge(srv *Server) *httptest.Server {
 }
 
 // client is a browser: a cookie jar, and redirects are reported, not followed.
-func (e *authEnv) client(t *testing.T) *http.Client {
+func (e *authEnv) client(t testing.TB) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -134,7 +134,7 @@ type resp struct {
 	header http.Header
 }
 
-func do(t *testing.T, c *http.Client, method, u string, form url.Values) resp {
+func do(t testing.TB, c *http.Client, method, u string, form url.Values) resp {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -159,7 +159,7 @@ func do(t *testing.T, c *http.Client, method, u string, form url.Values) resp {
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrfFrom returns the CSRF token of the form on page u.
-func (e *authEnv) csrfFrom(t *testing.T, c *http.Client, path string) string {
+func (e *authEnv) csrfFrom(t testing.TB, c *http.Client, path string) string {
 	t.Helper()
 	r := do(t, c, "GET", e.ts.URL+path, nil)
 	m := csrfField.FindStringSubmatch(r.body)
@@ -170,7 +170,7 @@ func (e *authEnv) csrfFrom(t *testing.T, c *http.Client, path string) string {
 }
 
 // login signs c in and fails the test unless it was redirected.
-func (e *authEnv) login(t *testing.T, c *http.Client, user, pw string) {
+func (e *authEnv) login(t testing.TB, c *http.Client, user, pw string) {
 	t.Helper()
 	tok := e.csrfFrom(t, c, "/login")
 	r := do(t, c, "POST", e.ts.URL+"/login", url.Values{"csrf_token": {tok}, "username": {user}, "password": {pw}})

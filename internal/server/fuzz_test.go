@@ -1,12 +1,12 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // surface is every route that reads a query string: the board pages of each view,
@@ -14,11 +14,11 @@ import (
 var surface = []string{
 	"/", "/wall/demo", "/boards/demo", "/boards/lobby", "/embed/demo", "/embed/demo/tiles/queue",
 	"/embed/demo/tiles/skill-comm100-a", "/ws", "/healthz", "/readyz", "/metrics", "/login",
-	"/logout", "/admin/devices", "/api/v1/snapshot", "/static/nope.js",
+	"/logout", "/admin/devices", "/admin/embeds", "/api/v1/snapshot", "/api/v1/history", "/static/nope.js",
 }
 
-// FuzzHTTPSurface sends one query string to every route through real HTTP: no
-// answer is a 5xx (a panic is one: the recoverer answers 500), except the designed
+// FuzzHTTPSurface sends one query string to every route through real HTTP, as an
+// anonymous visitor and as a signed-in admin (who reaches every parser): no answer is a 5xx (a panic is one: the recoverer answers 500), except the designed
 // 503s.
 func FuzzHTTPSurface(f *testing.F) {
 	for _, seed := range []string{
@@ -30,34 +30,53 @@ func FuzzHTTPSurface(f *testing.F) {
 		f.Add(seed)
 	}
 	e := newAuthEnv(f, nil)
-	c := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	anon := e.client(f)
+	admin := e.client(f)
+	e.login(f, admin, "admin", adminPW)
 	base, err := url.Parse(e.ts.URL)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
-		for _, path := range surface {
-			u := *base
-			u.Path, u.RawQuery = path, query
-			req, err := http.NewRequest("GET", u.String(), nil)
-			if err != nil {
-				return // not a request a client can send
-			}
-			res, err := c.Do(req)
-			if err != nil {
-				if strings.ContainsAny(query, " \x00\r\n\x7f") || !strings.Contains(err.Error(), "EOF") {
-					continue // the client refused to send it, or the server's parser did
-				}
-				t.Fatalf("GET %s?%q: connection dropped: %v", path, query, err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			// 503 is designed twice: /readyz "not ready" (the test data is old), and a
-			// tile without data yet, which says when to retry.
-			designed := res.StatusCode == http.StatusServiceUnavailable && (path == "/readyz" || res.Header.Get("Retry-After") != "")
-			if res.StatusCode >= 500 && !designed {
-				t.Fatalf("GET %s?%q: %d %.300s", path, query, res.StatusCode, b)
-			}
+		for _, c := range []*http.Client{anon, admin} {
+			fuzzSurface(t, c, base, sendable(query))
 		}
 	})
+}
+
+func fuzzSurface(t *testing.T, c *http.Client, base *url.URL, query string) {
+	for _, path := range surface {
+		u := *base
+		u.Path, u.RawQuery = path, query
+		req, err := http.NewRequest("GET", u.String(), nil)
+		if err != nil {
+			return // not a request a client can send
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s?%q: %v", path, query, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		// 503 is designed twice: /readyz "not ready" (the test data is old), and a
+		// tile without data yet, which says when to retry.
+		designed := res.StatusCode == http.StatusServiceUnavailable && (path == "/readyz" || res.Header.Get("Retry-After") != "")
+		if res.StatusCode >= 500 && !designed {
+			t.Fatalf("GET %s?%q: %d %.300s", path, query, res.StatusCode, b)
+		}
+	}
+}
+
+// sendable percent-encodes the bytes a client cannot put in a request line
+// (controls, space, '#', non-ASCII), so every input reaches the server, decoded.
+func sendable(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c <= ' ' || c == '#' || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
