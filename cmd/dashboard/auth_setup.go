@@ -109,7 +109,15 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 // server, for the CLI) holds it. A data_dir from before sessions were kept has the same
 // file as devices.db: it is renamed, so its device links keep working.
 func openState(dataDir string) (*bolt.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data_dir: %w", err)
+	}
 	path := filepath.Join(dataDir, stateFile)
+	for _, c := range []struct{ path, what string }{{dataDir, "data_dir"}, {path, "state file"}} {
+		if err := checkNotWritableByOthers(c.path, c.what); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if err := os.Rename(filepath.Join(dataDir, oldStateFile), path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("state file: %w", err)
@@ -159,6 +167,9 @@ func embedKey(cfg *Config) ([]byte, error) {
 
 // keyFile returns the signing key kept in path, making it on first use.
 func keyFile(path string) ([]byte, error) {
+	if err := checkNotWritableByOthers(path, "key file"); err != nil {
+		return nil, err
+	}
 	raw, err := os.ReadFile(path)
 	if err == nil {
 		k, err := auth.ParseSigningKey(string(raw))

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/field"
-	"github.com/ccdash/ccdash/internal/server"
 )
 
 // UserConfig is one account that may sign in.
@@ -44,8 +43,10 @@ func (c *Config) validateAuth() error {
 			errs = append(errs, field.Within("embed_key", err))
 		}
 	}
-	if err := (server.AuthOptions{EmbedOrigins: c.EmbedOrigins}).Validate(); err != nil {
-		errs = append(errs, field.Errorf("embed_origins", "%s", strings.TrimPrefix(err.Error(), "server: ")))
+	for i, o := range c.EmbedOrigins {
+		if _, err := auth.ParseOrigin(o); err != nil {
+			errs = append(errs, field.Errorf(fmt.Sprintf("embed_origins[%d]", i), "%v", err))
+		}
 	}
 	if c.RedisURL != "" {
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {

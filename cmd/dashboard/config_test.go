@@ -114,7 +114,9 @@ func TestParseConfigBad(t *testing.T) {
 		{"short embed key", "embed_key: c2hvcnQtU0VDUkVULWtleQ==\n", "embed_key"},
 		{"embed key not base64", "embed_key: not*base64*SECRET\n", "embed_key"},
 		{"embed origin with path", "embed_origins: [https://crm.example.com/app]\n", "embed_origins"},
-		{"embed origin without scheme", "embed_origins: [crm.example.com]\n", "embed_origins"},
+		{"embed origin without scheme", "embed_origins: [crm.example.com]\n", "embed_origins[0]"},
+		{"embed origin glob", "embed_origins: ['https://*']\n", "embed_origins[0]"},
+		{"second embed origin glob", "embed_origins: [https://crm.example.com, 'https://*.example.com']\n", "embed_origins[1]"},
 		{"bad redis url", "redis_url: http://user:SECRET@redis:6379\n", "redis_url"},
 		{"negative session", "sessions: {lifetime: -1h}\n", "sessions.lifetime"},
 	}

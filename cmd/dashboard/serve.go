@@ -79,6 +79,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		cfg.DataDir = o.dataDir
 	}
 	log := newLogger(stderr, cfg.LogLevel)
+	if o.config != "" {
+		warnConfigPerms(o.config, log)
+	}
 	logFileLimit(log, cfg.HTTP.serverLimits())
 
 	reg := prometheus.NewRegistry()

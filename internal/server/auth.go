@@ -83,14 +83,15 @@ func (o AuthOptions) origins() (patterns, ancestors []string, err error) {
 		}
 		patterns = append(patterns, u.Host)
 	}
-	for _, origin := range o.EmbedOrigins {
-		u, err := url.Parse(origin)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-			return nil, nil, fmt.Errorf("server: embed origin %q: want scheme://host[:port]", origin)
+	for i, origin := range o.EmbedOrigins {
+		// Exact origins only, with their scheme, so an http page cannot pass for the
+		// https origin and no pattern matches more than one site.
+		exact, err := auth.ParseOrigin(origin)
+		if err != nil {
+			return nil, nil, fmt.Errorf("server: embed origin %d: %w", i, err)
 		}
-		// Scheme and host, so an http page cannot pass for the https origin.
-		patterns = append(patterns, u.Scheme+"://"+u.Host)
-		ancestors = append(ancestors, u.Scheme+"://"+u.Host)
+		patterns = append(patterns, exact)
+		ancestors = append(ancestors, exact)
 	}
 	return patterns, ancestors, nil
 }
