@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/snapshot"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // seriesBody is the JSON answer of /api/v1/history.
@@ -172,4 +174,35 @@ func (s *Server) snapshotAt(r *http.Request, raw string) (*snapshot.Snapshot, er
 		return nil, historyError(err)
 	}
 	return snap, nil
+}
+
+// timeTravel finds the snapshot a manager page ?at= asks for and the scrubber's range
+// (the last RawWindow, where every snapshot is kept).
+func (s *Server) timeTravel(r *http.Request, q url.Values) (*snapshot.Snapshot, *views.TimeTravel, error) {
+	if s.opts.History == nil {
+		return nil, nil, refuse(errUnavailable, "History is not kept on this server.")
+	}
+	now := s.now()
+	at, err := history.ParseAt(q.Get("at"), now)
+	if err != nil {
+		return nil, nil, historyError(err)
+	}
+	snap, err := s.opts.History.At(r.Context(), at)
+	if errors.Is(err, history.ErrNotFound) {
+		return nil, nil, refuse(errNotFound, "Nothing was recorded at "+at.Local().Format("15:04 Mon 2 Jan")+": history starts when the server does, and keeps every snapshot for 24 h.")
+	}
+	if err != nil {
+		return nil, nil, historyError(err)
+	}
+	rest := url.Values{}
+	for k, v := range q {
+		if k != "at" {
+			rest[k] = v
+		}
+	}
+	base := r.URL.Path
+	if enc := rest.Encode(); enc != "" {
+		base += "?" + enc
+	}
+	return snap, &views.TimeTravel{At: at, Shown: snap.TakenAt, Earliest: now.Add(-history.RawWindow), Latest: now, Base: base}, nil
 }

@@ -40,8 +40,21 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 				opts.CSRF = auth.CSRFToken(r.Context())
 			}
 		}
+		snap := s.opts.Store.Load()
+		if t.query.Has("at") {
+			if aud != views.Manager {
+				s.failHTML(w, r, refuse(errBadRequest, "Walls and embeds always show the board live; ?at= (the board as it was) is for the manager board."))
+				return
+			}
+			if snap, opts.TimeTravel, err = s.timeTravel(r, t.query); err != nil {
+				s.failHTML(w, r, err)
+				return
+			}
+			// A page of the past: static, clocks still at its moment, no live banners.
+			opts.WSURL, opts.ServerNow, opts.Alerts, opts.CSRF = "", snap.TakenAt, nil, ""
+		}
 		var buf bytes.Buffer
-		if err := views.RenderPage(r.Context(), &buf, br.variant, s.opts.Store.Load(), opts); err != nil {
+		if err := views.RenderPage(r.Context(), &buf, br.variant, snap, opts); err != nil {
 			s.failHTML(w, r, err)
 			return
 		}

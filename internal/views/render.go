@@ -164,6 +164,9 @@ type PageOpts struct {
 	// "today", "freshness", "skills") or a tile id ("tile-skill-…"). Unknown wraps
 	// ErrNotFound.
 	Tile string
+	// TimeTravel, on a manager page, shows the board as it was (snap is then the
+	// recorded snapshot). Walls and embeds never time travel: it is ignored there.
+	TimeTravel *TimeTravel
 }
 
 // RenderPage writes the full HTML page of variant v. The tiles in it are the same
@@ -208,6 +211,9 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
 		pp.Alerts = get(kindAlerts)
 		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
+		if p.TimeTravel != nil {
+			pp.History = p.TimeTravel.bar()
+		}
 		if d.skill != nil {
 			pp.Crumb = []templates.NavLink{{Label: v.Board.Title, Href: "/boards/" + v.Board.ID}}
 			pp.BoardTitle = d.skill.Name

@@ -9,6 +9,8 @@
 
   var body = document.body;
   var live = body.hasAttribute('ws-connect');
+  // A page of the past (time travel) stands still at its moment.
+  var frozen = Number(body.getAttribute('data-at')) || 0;
   var offset = 0; // server clock minus this clock, ms
   var connected = false;
   var downSince = Date.now();
@@ -105,7 +107,7 @@
   }
 
   function tick() {
-    var now = Date.now() + offset;
+    var now = frozen || Date.now() + offset;
     var d = new Date(now);
     var i, el, els;
 
@@ -224,6 +226,16 @@
     readServerClock();
     tick();
   });
+
+  // The time-travel scrubber: letting go of it opens the board at that moment.
+  var scrubber = document.getElementById('scrubber');
+  if (scrubber) {
+    scrubber.addEventListener('change', function () {
+      var base = scrubber.getAttribute('data-base') || location.pathname;
+      var at = new Date(Number(scrubber.value)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      location.assign(base + (base.indexOf('?') < 0 ? '?' : '&') + 'at=' + encodeURIComponent(at));
+    });
+  }
 
   readServerClock();
   tick();

@@ -222,6 +222,26 @@ type PageProps struct {
 	// Theme is an embed page's colour theme ("dark", "light", "transparent"); empty
 	// keeps the default (dark tiles on a transparent page).
 	Theme string
+	// History, on a manager page, shows the board as it was (time travel): the
+	// banner and the scrubber. Nil for a live page.
+	History *HistoryBar
+}
+
+// HistoryBar is the time-travel banner and timeline scrubber of a manager page.
+type HistoryBar struct {
+	// AtMS is the moment shown (Unix ms) and AtText it formatted; the page's clocks
+	// and times in state stand still at it.
+	AtMS   string
+	AtText string
+	// ValueMS is the scrubber's position: the moment asked for (Unix ms).
+	ValueMS string
+	// MinMS and MaxMS bound the scrubber (Unix ms); it moves in StepMS.
+	MinMS, MaxMS, StepMS string
+	// Base is the page's URL without at; the scrubber adds at=<RFC 3339>.
+	Base string
+	// Back10, Back1, Fwd1 and Fwd10 move by minutes; Live is the live board. An
+	// empty move is past the scrubber's end and shows disabled.
+	Back10, Back1, Fwd1, Fwd10, Live string
 }
 
 // ErrorPageProps is a 404/400/500 page.
