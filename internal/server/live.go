@@ -18,6 +18,10 @@ import (
 // reconnect) finds its topic current instead of empty.
 const variantGrace = time.Minute
 
+// ensureTries bounds how often ensure renders a new variant again because a snapshot
+// arrived during its render.
+const ensureTries = 3
+
 // live is the loop between the snapshot store and the hub: on each new snapshot it
 // renders every board variant in use once, diffs against what was last sent, and
 // publishes only the changed tiles. Renders per snapshot = variants in use, never
@@ -118,7 +122,7 @@ func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 	if l.touch(topic) {
 		return topic, nil
 	}
-	for {
+	for try := 1; ; try++ {
 		snap := l.store.Load()
 		ts, av, err := l.renderVariant(ctx, v, snap)
 		if err != nil {
@@ -132,10 +136,11 @@ func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 			l.mu.Unlock()
 			return topic, nil
 		}
-		if l.store.Load() != snap {
+		if l.store.Load() != snap && try < ensureTries {
 			// A snapshot arrived during the render, and the loop may already have
 			// listed the variants without this one: render again, or it stays behind
-			// until the next snapshot.
+			// until the next snapshot. (After ensureTries, snapshots come faster than
+			// renders, and the next one is due soon.)
 			l.mu.Unlock()
 			continue
 		}
