@@ -60,7 +60,7 @@ func TestIndexListsVisibleBoards(t *testing.T) {
 				t.Errorf("account link %q, want %q", got, tc.account)
 			}
 			for _, href := range []string{"/admin/devices", "/admin/embeds"} {
-				if got := d.Find(`header a[href="` + href + `"]`).Length() == 1; got != tc.admin {
+				if got := d.Find(`header a[href="`+href+`"]`).Length() == 1; got != tc.admin {
 					t.Errorf("header link %s shown: %v, want %v", href, got, tc.admin)
 				}
 			}
