@@ -22,7 +22,7 @@ RELEASE_GO := GOTOOLCHAIN=go1.27.3 $(GO)
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULNDB := bin/vulndb-$(VULNDB_VERSION)
 
-.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated lint tidy-check vulncheck assets clean
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated ldflags lint tidy-check vulncheck assets clean
 
 all: build
 
@@ -30,9 +30,21 @@ all: build
 run: build
 	./$(BIN) --addr $(ADDR)
 
-## build: the dashboard binary (with the front-end libraries embedded)
+# What `dashboard version`, /healthz and the admin pages show. Releases are tagged
+# vX.Y.Z; an untagged build is 0.0.0+git.<commit>.
+COMMIT     ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+VERSION    ?= $(or $(shell git describe --tags --match 'v[0-9]*' --abbrev=0 2>/dev/null | sed 's/^v//'),0.0.0+git.$(or $(COMMIT),unknown))
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildDate=$(BUILD_DATE)
+
+## build: the dashboard binary (with the front-end libraries embedded), version stamped
 build: assets generate
-	$(GO) build -o $(BIN) ./cmd/dashboard
+	$(RELEASE_GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dashboard
+
+# ldflags prints the version stamp, for the test that checks `dashboard version`.
+ldflags:
+	@echo '$(LDFLAGS)'
+
 
 ## assets: install the pinned npm packages and copy what the pages load
 assets: $(VENDOR_JS)

@@ -36,6 +36,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return runToken(ctx, args[1:], getenv, stdout, stderr)
 		case "embed-url":
 			return runEmbedURL(args[1:], getenv, time.Now(), stdout, stderr)
+		case "version":
+			return runVersion(stdout)
+		case "check-config":
+			return runCheckConfig(args[1:], getenv, stdout, stderr)
 		}
 	}
 	return serve(ctx, args, getenv, stdout, stderr, nil)

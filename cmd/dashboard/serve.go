@@ -49,7 +49,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("--sim-floor: must be small or large (got %q)", o.simFloor)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q (subcommands: hash-password, token, embed-url)", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q (subcommands: version, check-config, hash-password, token, embed-url)", fs.Arg(0))
 	}
 	if o.simSpeed <= 0 || o.simSpeed > 3600 {
 		return o, fmt.Errorf("--sim-speed: must be between 0 and 3600 (got %v)", o.simSpeed)
@@ -131,7 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := server.New(server.Options{Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
+	srv := server.New(server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: engine})
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 

@@ -102,6 +102,7 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props views.DevicesPageProps) {
 	props.CSRF = auth.CSRFToken(r.Context())
 	props.User = p.Name
+	props.Version = s.opts.Build.String()
 	props.Boards = s.boardOrder
 	if s.auth.opts.Devices != nil {
 		devs, err := s.auth.opts.Devices.List(r.Context())

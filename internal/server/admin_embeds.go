@@ -16,7 +16,7 @@ func (s *Server) handleEmbeds(w http.ResponseWriter, r *http.Request) {
 	}
 	props := views.EmbedsPageProps{Header: views.SiteHeader{
 		Links: []views.NavLink{{Label: "Boards", Href: "/"}},
-		User:  p.Name, Admin: true, Active: "/admin/embeds",
+		User:  p.Name, Admin: true, Active: "/admin/embeds", Version: s.opts.Build.String(),
 	}}
 	snap := s.opts.Store.Load()
 	for _, id := range s.boardOrder {

@@ -1,14 +1,19 @@
 package server
 
 import (
-	"fmt"
+	"encoding/json"
 	"net/http"
 )
 
-// handleHealthz says the process is alive; it never depends on vendors.
+// handleHealthz says the process is alive, and which build it is; it never depends
+// on vendors.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintln(w, "ok")
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(struct {
+		Status string `json:"status"`
+		BuildInfo
+	}{"ok", s.opts.Build})
 }
 
 // readiness is the /readyz body: enough for a load balancer and a human.

@@ -71,6 +71,25 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
+// TestHealthzNamesTheBuild: /healthz says which build answers, as JSON.
+func TestHealthzNamesTheBuild(t *testing.T) {
+	t.Parallel()
+	b := BuildInfo{Version: "9.8.7", Commit: "0123456789ab", Date: "2026-12-01T20:00:00Z"}
+	ts := httptest.NewServer(New(Options{Store: snapshot.NewStore(), Build: b}).Handler())
+	t.Cleanup(ts.Close)
+	code, body := get(t, ts.URL+"/healthz")
+	var got struct {
+		Status string `json:"status"`
+		BuildInfo
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || code != 200 {
+		t.Fatalf("got %d %q (%v), want 200 and JSON", code, body, err)
+	}
+	if got.Status != "ok" || got.BuildInfo != b {
+		t.Errorf("got %+v, want status ok and %+v", got, b)
+	}
+}
+
 func TestSnapshotJSON(t *testing.T) {
 	t.Parallel()
 	snap := &snapshot.Snapshot{Version: 7, TakenAt: testNow,

@@ -46,6 +46,8 @@ type Options struct {
 	// MetricsToken, if set, is the bearer token that opens /metrics (and the details
 	// of /readyz) to requests from other hosts. Loopback needs none.
 	MetricsToken string
+	// Build is the binary's version, shown on /healthz and the admin pages.
+	Build BuildInfo
 	// Alerts evaluates the boards' alert rules once per snapshot and keeps their state.
 	// Nil means no alerting. The caller runs it (Engine.Run) beside the server.
 	Alerts *alerts.Engine
