@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -80,13 +82,17 @@ func (c *Client) Raw(ctx context.Context, req *http.Request, op string) ([]byte,
 	}
 	req.Header.Set("User-Agent", ua)
 
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
+	hc := http.Client{}
+	if c.HTTP != nil {
+		hc = *c.HTTP // a copy, so the origin rule below cannot be switched off by the caller
 	}
+	hc.CheckRedirect = sameOrigin
 	c.requests.Add(1)
 	resp, err := hc.Do(req)
 	if err != nil {
+		if errors.Is(err, ErrRedirected) {
+			return nil, &Error{Kind: snapshot.ErrRequest, Op: op, Err: ErrRedirected}
+		}
 		return nil, &Error{Kind: transportKind(ctx, err), Op: op, Err: stripURL(err)}
 	}
 	defer resp.Body.Close()
@@ -120,6 +126,42 @@ func (c *Client) Raw(ctx context.Context, req *http.Request, op string) ([]byte,
 	}
 }
 
+// ErrRedirected is the cause of an *Error when the vendor redirected a request to
+// another origin: the client refuses it, so credentials (Authorization, a password
+// grant body, an API key query) never leave the configured origin and no data from
+// elsewhere is accepted.
+var ErrRedirected = errors.New("redirected to another host — check base_url")
+
+// maxRedirects is how many same-origin redirects one request may follow.
+const maxRedirects = 10
+
+// sameOrigin is the CheckRedirect rule for every vendor request: a redirect is
+// followed only to the same scheme, host and port as the original request (so never
+// https→http), at most maxRedirects times. Go's default would follow any redirect and
+// keep Authorization for the same host name on another port, and re-send a POST body
+// on a 307.
+func sameOrigin(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("%w: more than %d redirects", ErrRedirected, maxRedirects)
+	}
+	from, to := via[0].URL, req.URL
+	if !strings.EqualFold(from.Scheme, to.Scheme) || !strings.EqualFold(from.Hostname(), to.Hostname()) ||
+		effectivePort(from) != effectivePort(to) {
+		return ErrRedirected
+	}
+	return nil
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
 // transportKind tells a timeout from other transport failures.
 func transportKind(ctx context.Context, err error) snapshot.ErrorKind {
 	var ne net.Error
@@ -141,16 +183,21 @@ func stripURL(err error) error {
 	return err
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+// maxRetryAfter bounds a parsed Retry-After so huge values cannot overflow; the
+// scheduler caps the wait again at the source's MaxBackoff.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date, at most
+// maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }

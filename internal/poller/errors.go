@@ -36,6 +36,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // comm100 realTime/Queue"). It never includes response bodies or URLs with keys.
 func (e *Error) Summary() string {
 	switch {
+	case errors.Is(e.Err, ErrRedirected):
+		return ErrRedirected.Error() + " (" + e.Op + ")"
+	case errors.Is(e.Err, ErrPageCap):
+		return "more pages than one poll reads from " + e.Op + " (paging capped)"
+	case errors.Is(e.Err, errBodyTooLarge):
+		return "answer over the size cap from " + e.Op
+	case e.Kind == snapshot.ErrTimeout && e.Status != 0:
+		return "timeout reading the answer from " + e.Op
+	case e.Kind == snapshot.ErrNetwork && e.Status != 0:
+		return "connection lost reading the answer from " + e.Op
+	case e.Status >= 200 && e.Status < 300 && e.Kind == snapshot.ErrBadResponse:
+		return "unreadable answer from " + e.Op
 	case e.Status != 0:
 		return fmt.Sprintf("%d from %s", e.Status, e.Op)
 	case e.Kind == snapshot.ErrTimeout:
@@ -55,6 +67,11 @@ func AsError(err error) *Error {
 	}
 	return &Error{Kind: snapshot.ErrNetwork, Op: "poll", Err: err}
 }
+
+// ErrPageCap is the cause of an *Error when a vendor reports more pages than a
+// connector reads in one poll: a hostile or broken pageCount (1e9) must not make one
+// poll spend hundreds of requests of the budget.
+var ErrPageCap = errors.New("more pages than one poll reads")
 
 // errBodyTooLarge is returned when a response exceeds Client.MaxBody.
 var errBodyTooLarge = errors.New("response body exceeds size cap")

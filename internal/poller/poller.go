@@ -175,6 +175,8 @@ func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.D
 	st.LastAttempt = now
 	var pe *Error
 	if err == nil {
+		// Once per good Part, here: nothing downstream sees a raw vendor name.
+		part = snapshot.CleanPart(part)
 		part.Source = id
 		if p.states.apply(id, part.Agents, now) && saver != nil {
 			saver.offer(id, p.states.snapshotOf(id))

@@ -82,6 +82,8 @@ func newSchedule(cfg SourceConfig, seed uint64) schedule {
 //     since retrying before the vendor allows only earns another 429.
 //   - 5xx, timeout, network, bad answer: Interval·2^(failures-1) ± Jitter, capped at
 //     MaxBackoff, and never before a Retry-After the vendor sent.
+//   - A Retry-After counts only up to MaxBackoff and no wait is longer than
+//     MaxBackoff: "Retry-After: 99999999" must not stop a source for years.
 //   - auth and other 4xx: MaxBackoff. Retrying will not fix credentials or a
 //     refused request, and a storm of bad logins can lock the account.
 func (s schedule) next(err *Error, failures int) time.Duration {
@@ -94,8 +96,8 @@ func (s schedule) next(err *Error, failures int) time.Duration {
 	}
 	switch err.Kind {
 	case snapshot.ErrRateLimited:
-		d := max(minRateLimitWait, err.RetryAfter, c.Interval)
-		return d + time.Duration(float64(d)*c.Jitter*s.rnd())
+		d := max(minRateLimitWait, min(err.RetryAfter, c.MaxBackoff), c.Interval)
+		return min(d+time.Duration(float64(d)*c.Jitter*s.rnd()), max(c.MaxBackoff, minRateLimitWait))
 	case snapshot.ErrAuth, snapshot.ErrRequest:
 		return c.MaxBackoff
 	default:
@@ -104,6 +106,6 @@ func (s schedule) next(err *Error, failures int) time.Duration {
 			d *= 2
 		}
 		d = min(spread(d), c.MaxBackoff)
-		return max(d, err.RetryAfter)
+		return max(d, min(err.RetryAfter, c.MaxBackoff))
 	}
 }

@@ -407,3 +407,31 @@ func TestSkillSourceTag(t *testing.T) {
 		})
 	}
 }
+
+// TestFreshnessShowsRetryWait: a source told to wait (Retry-After, capped at the
+// maximum back-off) says on the freshness tile when it is tried next; a short
+// back-off says nothing extra.
+func TestFreshnessShowsRetryWait(t *testing.T) {
+	t.Parallel()
+	snap := failing(fixture(t, 11, 70), "comm100")
+	for i := range snap.Sources {
+		if snap.Sources[i].ID == "comm100" {
+			snap.Sources[i].LastAttempt = fixtureNow
+			snap.Sources[i].NextPoll = fixtureNow.Add(5 * time.Minute)
+		}
+		if snap.Sources[i].ID == "lp-main" {
+			snap.Sources[i].ConsecutiveFailures = 1
+			snap.Sources[i].LastError = &snapshot.SourceError{Kind: snapshot.ErrServer, Text: "503 from x", At: fixtureNow}
+			snap.Sources[i].LastAttempt = fixtureNow
+			snap.Sources[i].NextPoll = fixtureNow.Add(10 * time.Second)
+		}
+	}
+	d := page(t, wall(), snap)
+	want := "next try " + fixtureNow.Add(5*time.Minute).Local().Format("15:04")
+	if got := d.Find(`#tile-freshness [data-source="comm100"]`).Text(); !strings.Contains(got, want) {
+		t.Errorf("freshness for a 5 min wait: got %q, want it to contain %q", got, want)
+	}
+	if got := d.Find(`#tile-freshness [data-source="lp-main"]`).Text(); strings.Contains(got, "next try") {
+		t.Errorf("freshness for a 10 s back-off: got %q, want no next-try time", got)
+	}
+}

@@ -2,8 +2,10 @@ package views
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 
+	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/web/templates"
 )
 
@@ -102,6 +104,7 @@ func (d *data) freshnessTile() templates.FreshnessTileProps {
 			if st.LastError != nil && st.LastError.Text != "" {
 				r.Why = truncate(st.LastError.Text, maxWhy)
 			}
+			r.Why += retryText(st)
 		}
 		p.Sources = append(p.Sources, r)
 	}
@@ -110,6 +113,20 @@ func (d *data) freshnessTile() templates.FreshnessTileProps {
 		p.Empty = "No sources configured"
 	}
 	return p
+}
+
+// minShownRetry is the shortest back-off worth showing: below it the next try is
+// about as soon as the page's own refresh.
+const minShownRetry = time.Minute
+
+// retryText says when a failing source is tried again, as a clock time (the text is
+// rendered once per snapshot, so a countdown would go stale), when the wait is long
+// enough to matter: a vendor's Retry-After or the back-off after repeated failures.
+func retryText(st snapshot.SourceStatus) string {
+	if st.NextPoll.IsZero() || st.NextPoll.Sub(st.LastAttempt) < minShownRetry {
+		return ""
+	}
+	return " · next try " + st.NextPoll.Local().Format("15:04")
 }
 
 func truncate(s string, n int) string {

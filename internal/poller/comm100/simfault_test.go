@@ -106,7 +106,9 @@ func TestComm100SimRateLimitStorm(t *testing.T) {
 	t.Parallel()
 	sim, srv := newSim(t)
 	c := &poller.Client{HTTP: srv.Client(), Budget: poller.NewBudget(40, time.Minute)}
-	st := runSimPoller(t, srv, false, c, poller.SourceConfig{Interval: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond})
+	// MaxBackoff above the Retry-After: a Retry-After counts only up to MaxBackoff
+	// (TestRetryAfterCappedAtMaxBackoff), and within it is always honoured.
+	st := runSimPoller(t, srv, false, c, poller.SourceConfig{Interval: 20 * time.Millisecond, MaxBackoff: 5 * time.Second})
 	waitStatus(t, st, "first good poll", firstGood)
 
 	sim.SetFault(simulator.Fault{Vendor: simulator.VendorComm100, Kind: simulator.FaultRateLimited, RetryAfter: 2 * time.Second})

@@ -80,9 +80,10 @@ const (
 	comm100Offline = "00000000-0000-0000-0000-000000000002"
 )
 
-// maxAgentPages bounds paging so a vendor that always reports one more page cannot
-// keep a poll busy for ever.
-const maxAgentPages = 100
+// maxAgentPages bounds realTime/Agents paging per poll (1,000 agents at the default
+// page size), so a vendor that reports pageCount 1e9 costs at most this many requests
+// before the poll fails saying so, instead of a third of the request budget.
+const maxAgentPages = 20
 
 // New validates cfg and returns the source. c is the client every request (token
 // requests included) goes through. A refused value is a *field.Error naming its
@@ -231,7 +232,7 @@ func (s *Source) realTimeAgents(ctx context.Context) ([]c100Agent, error) {
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		if page > maxAgentPages {
-			return nil, &poller.Error{Kind: snapshot.ErrBadResponse, Op: op, Err: fmt.Errorf("more than %d pages", maxAgentPages)}
+			return nil, &poller.Error{Kind: snapshot.ErrBadResponse, Op: op, Err: fmt.Errorf("%w: %d", poller.ErrPageCap, maxAgentPages)}
 		}
 		q := url.Values{"pageIndex": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(s.pageSize)}}
 		var p c100AgentsPage
