@@ -155,12 +155,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(srv.Listener(ln)) }()
 
-	base := "http://" + ln.Addr().String()
-	if cfg.PublicURL != "" {
-		base = strings.TrimRight(cfg.PublicURL, "/")
-	}
+	base, hint := printedBase(cfg.PublicURL, ln.Addr(), thisHost)
 	log.Info("listening", "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "ccdash is up: %s/  (sign in at %s/login; devices at %s/admin/devices)\n", base, base, base)
+	if hint != "" {
+		fmt.Fprintf(stdout, "ccdash: %s\n", hint)
+	}
 	if isDemo {
 		// A newcomer's one step to a live wall: a device link made once and reused.
 		wall, err := demoWallURL(ctx, access.devices, cfg.DataDir, base, boards[0].ID)
