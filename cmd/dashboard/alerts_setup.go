@@ -9,20 +9,40 @@ import (
 	"github.com/ccdash/ccdash/internal/bolt"
 )
 
+// alerting is the alert engine and its webhook dispatcher (nil when no board has
+// alerts).
+type alerting struct {
+	engine   *alerts.Engine
+	webhooks *alerts.Dispatcher
+}
+
 // buildAlerts makes the alert engine of the boards with alert rules, its state in the
-// state file (so alerts, acknowledgements and the log survive restarts). Nil when no
-// board has alerts.
-func buildAlerts(ctx context.Context, cfg *Config, db *bolt.DB, log *slog.Logger, onEvents func([]alerts.Event)) (*alerts.Engine, error) {
+// state file (so alerts, acknowledgements and the log survive restarts), and the
+// dispatcher of their webhooks.
+func buildAlerts(ctx context.Context, cfg *Config, db *bolt.DB, log *slog.Logger) (alerting, error) {
 	boards, err := buildAlertBoards(cfg.Boards)
-	if err != nil {
-		return nil, err
+	if err != nil || len(boards) == 0 {
+		return alerting{}, err
 	}
-	if len(boards) == 0 {
-		return nil, nil
+	hooks, err := buildWebhooks(cfg.Boards)
+	if err != nil {
+		return alerting{}, err
 	}
 	st, err := bolt.NewAlerts(db)
 	if err != nil {
-		return nil, fmt.Errorf("alerts: %w", err)
+		return alerting{}, fmt.Errorf("alerts: %w", err)
 	}
-	return alerts.New(ctx, alerts.Options{Boards: boards, Store: st, Log: log, OnEvents: onEvents})
+	a := alerting{webhooks: alerts.NewDispatcher(hooks, alerts.WebhookOptions{Log: log})}
+	a.engine, err = alerts.New(ctx, alerts.Options{Boards: boards, Store: st, Log: log, OnEvents: a.webhooks.Enqueue})
+	return a, err
+}
+
+// run keeps state written and webhooks delivered until ctx ends, then writes what is
+// left (before the state file closes).
+func (a alerting) run(ctx context.Context) {
+	if a.engine == nil {
+		return
+	}
+	go a.webhooks.Run(ctx)
+	a.engine.Run(ctx)
 }

@@ -23,6 +23,20 @@ type AlertsConfig struct {
 	Sound string `yaml:"sound"`
 	// SoundEvery repeats the tone until the alert is acknowledged or cleared. Zero means 60s.
 	SoundEvery Duration `yaml:"sound_every"`
+	// Webhooks receive the board's alert events. Empty means none.
+	Webhooks []WebhookConfig `yaml:"webhooks"`
+}
+
+// WebhookConfig is boards[].alerts.webhooks[].
+type WebhookConfig struct {
+	// URL is called with POST, and only it (redirects are not followed).
+	URL string `yaml:"url"`
+	// Format is json (signed ccdash JSON), slack or teams. Empty means json.
+	Format string `yaml:"format"`
+	// Secret keys the X-Ccdash-Signature HMAC. Empty means unsigned. Use ${ENV}.
+	Secret string `yaml:"secret"`
+	// Events it receives: raise, escalate, clear, ack. Empty means all.
+	Events []string `yaml:"events"`
 }
 
 // AlertRuleConfig is boards[].alerts.rules[].
@@ -60,8 +74,33 @@ type AlertOverrideConfig struct {
 
 // validateAlerts checks every board's alerts, naming the YAML key.
 func (c *Config) validateAlerts() error {
-	_, err := buildAlertBoards(c.Boards)
+	if _, err := buildAlertBoards(c.Boards); err != nil {
+		return err
+	}
+	_, err := buildWebhooks(c.Boards)
 	return err
+}
+
+// buildWebhooks maps boards[].alerts.webhooks to the dispatcher's webhooks by board.
+func buildWebhooks(cfgs []BoardConfig) (map[string][]alerts.Webhook, error) {
+	out := map[string][]alerts.Webhook{}
+	for i, bc := range cfgs {
+		if bc.Alerts == nil {
+			continue
+		}
+		for j, wc := range bc.Alerts.Webhooks {
+			key := fmt.Sprintf("boards[%d].alerts.webhooks[%d]", i, j)
+			w := alerts.Webhook{Name: key, URL: wc.URL, Format: alerts.Format(wc.Format), Secret: wc.Secret}
+			for _, e := range wc.Events {
+				w.Events = append(w.Events, alerts.EventKind(e))
+			}
+			if err := w.Validate(); err != nil {
+				return nil, field.Within(key, err)
+			}
+			out[bc.ID] = append(out[bc.ID], w)
+		}
+	}
+	return out, nil
 }
 
 // buildAlertBoards maps boards[].alerts to the alert engine's boards. Rules take their

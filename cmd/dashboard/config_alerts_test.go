@@ -35,13 +35,26 @@ boards:
         - figure: agents_available
           warn: 1
           crit: 0
+      webhooks:
+        - url: https://hooks.slack.com/services/T/B/X
+          format: slack
+          events: [raise, escalate]
+        - url: https://ops.example.com/ccdash
+          secret: ${HOOK_SECRET}
 `
 
 func TestAlertsConfig(t *testing.T) {
 	t.Parallel()
-	c, err := ParseConfig([]byte(alertsYAML), env(nil))
+	c, err := ParseConfig([]byte(alertsYAML), env(map[string]string{"HOOK_SECRET": "k3y"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	hooks, err := buildWebhooks(c.Boards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := hooks["floor"]; len(h) != 2 || h[0].Format != alerts.FormatSlack || len(h[0].Events) != 2 || h[1].Secret != "k3y" || h[1].Name != "boards[0].alerts.webhooks[1]" {
+		t.Errorf("webhooks = %+v", h)
 	}
 	bs, err := buildAlertBoards(c.Boards)
 	if err != nil {
@@ -86,6 +99,16 @@ func TestAlertsConfigBad(t *testing.T) {
 		_, err := ParseConfig([]byte(raw), env(nil))
 		if err == nil || !strings.Contains(err.Error(), c.key) {
 			t.Errorf("%q: err %v, want it to name %s", c.yaml, err, c.key)
+		}
+	}
+	for yaml, key := range map[string]string{
+		"webhooks: [{url: 'ftp://x'}]":                   "boards[0].alerts.webhooks[0].url",
+		"webhooks: [{url: 'https://x', format: irc}]":    "boards[0].alerts.webhooks[0].format",
+		"webhooks: [{url: 'https://x', events: [oops]}]": "boards[0].alerts.webhooks[0].events[0]",
+	} {
+		_, err := ParseConfig([]byte("boards:\n  - id: floor\n    alerts:\n      "+yaml+"\n"), env(nil))
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: err %v, want it to name %s", yaml, err, key)
 		}
 	}
 	_, err := ParseConfig([]byte("boards:\n  - id: floor\n    alerts:\n      sound: loud\n"), env(nil))

@@ -123,7 +123,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer stopHistory()
-	engine, err := buildAlerts(ctx, cfg, access.db, log, nil)
+	alerting, err := buildAlerts(ctx, cfg, access.db, log)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := server.New(server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
-		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: engine})
+		History: hist, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine})
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
@@ -148,9 +148,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	alertsDone := make(chan struct{})
 	go func() {
 		defer close(alertsDone)
-		if engine != nil {
-			engine.Run(pollCtx) // writes what is left when pollCtx ends, before the file closes
-		}
+		alerting.run(pollCtx)
 	}()
 	served := make(chan error, 1)
 	go func() { served <- httpSrv.Serve(srv.Listener(ln)) }()

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +37,12 @@ func alertSnap(version uint64, at time.Duration, sales, support int64) *snapshot
 // at once, and "held" (waiting ≥ 10) only after 30s.
 func newAlertEnv(t *testing.T) (*authEnv, *alerts.Engine) {
 	t.Helper()
+	return newAlertEnvHooks(t, nil)
+}
+
+// newAlertEnvHooks is newAlertEnv whose engine hands its events to onEvents.
+func newAlertEnvHooks(t *testing.T, onEvents func([]alerts.Event)) (*authEnv, *alerts.Engine) {
+	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "alerts.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +60,7 @@ func newAlertEnv(t *testing.T) (*authEnv, *alerts.Engine) {
 	for _, id := range []string{"lobby", "demo"} {
 		boards = append(boards, alerts.Board{ID: id, Rules: rules, Sound: alerts.SoundAll})
 	}
-	eng, err := alerts.New(context.Background(), alerts.Options{Boards: boards, Store: st, Now: func() time.Time { return alertT0 }})
+	eng, err := alerts.New(context.Background(), alerts.Options{Boards: boards, Store: st, Now: func() time.Time { return alertT0 }, OnEvents: onEvents})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,5 +238,52 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestDeadWebhooksDoNotDelayTheWall: with one webhook that never answers and one that
+// answers 500 (and is retried), the breaching snapshot's diff and the next one reach
+// the wall while both receivers are still stuck.
+func TestDeadWebhooksDoNotDelayTheWall(t *testing.T) {
+	release := make(chan struct{})
+	var hung, failed atomic.Int64
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hung.Add(1)
+		<-release
+	}))
+	fail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		failed.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer hang.Close()
+	defer fail.Close()
+	defer close(release) // before the servers close: let the hung handler return
+
+	hooks := []alerts.Webhook{{Name: "hang", URL: hang.URL}, {Name: "fail", URL: fail.URL}}
+	d := alerts.NewDispatcher(map[string][]alerts.Webhook{"demo": hooks}, alerts.WebhookOptions{Timeout: time.Hour, Backoff: time.Millisecond, Attempts: 1000, Queue: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	go d.Run(ctx)
+	e, _ := newAlertEnvHooks(t, d.Enqueue)
+
+	c, _, _, err := e.dialWS(t, ctx, nil, "/ws?board=demo&view=wall", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	e.store.Publish(alertSnap(3, 0, 6, 1)) // raise → both webhooks
+	if msg := readUntil(t, ctx, c, "srv-clock"); !strings.Contains(msg, `data-alert-id="demo/waiting/comm100:a"`) {
+		t.Fatalf("breaching diff lacks the alert: %.300s", msg)
+	}
+	waitFor(t, func() bool { return hung.Load() >= 1 && failed.Load() >= 3 })
+	for v := uint64(4); v < 8; v++ { // more events (clear, raise) pile onto the stuck queues
+		e.store.Publish(alertSnap(v, time.Duration(v)*time.Second, int64(v%2)*6, int64(v)))
+		readUntil(t, ctx, c, "srv-clock")
+	}
+	if hung.Load() != 1 {
+		t.Errorf("hung receiver called %d times, want 1 (still stuck in the first)", hung.Load())
+	}
+	if d.Dropped.Load() == 0 {
+		t.Error("no event dropped although the hung webhook's queue (1) overflowed")
 	}
 }
