@@ -81,6 +81,8 @@ type appConfig struct {
 	dataDir string
 	// config is an optional YAML file (without sources, so the demo still runs).
 	config string
+	// floor is --sim-floor ("" = the default small floor).
+	floor string
 }
 
 // getenv is the environment serve sees: nothing from the developer's shell, so the
@@ -99,6 +101,9 @@ func startDemoApp(t *testing.T, c appConfig) *demoApp {
 	args := []string{"--addr", c.addr, "--sim-speed", simSpeed, "--sim-seed", strconv.FormatInt(c.seed, 10), "--data-dir", c.dataDir}
 	if c.config != "" {
 		args = append(args, "--config", c.config)
+	}
+	if c.floor != "" {
+		args = append(args, "--sim-floor", c.floor)
 	}
 	ready := make(chan string, 1)
 	go func() {

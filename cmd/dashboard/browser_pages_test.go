@@ -126,7 +126,7 @@ func TestBrowserPages(t *testing.T) {
 
 	t.Run("board list, header, drill-down and admin pages at phone width", func(t *testing.T) {
 		t.Parallel()
-		app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 21})
+		app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 21, floor: "large"})
 		anon := newTab(t, browser, chromedp.WithNewBrowserContext())
 		anon.do(t, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 		anon.open(t, app.Base+"/login")
@@ -182,7 +182,7 @@ func TestBrowserPages(t *testing.T) {
 		if err := os.WriteFile(cfgPath, []byte("embed_origins:\n  - "+crm.origin("localhost")+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cfg := appConfig{addr: "127.0.0.1:0", seed: 22, dataDir: filepath.Join(dir, "data"), config: cfgPath}
+		cfg := appConfig{addr: "127.0.0.1:0", seed: 22, dataDir: filepath.Join(dir, "data"), config: cfgPath, floor: "large"}
 		app := startDemoApp(t, cfg)
 
 		// A skill tile id as an admin finds it: on the embeds page. A skill serving two
