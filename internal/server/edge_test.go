@@ -153,15 +153,21 @@ func TestConnectionLimits(t *testing.T) {
 }
 
 // TestPublicSocketCaps: anonymous sockets are capped per address and per public
-// board; a signed-in user is not anonymous; a closed socket gives its slot back.
+// board; a device (like a signed-in user) is not anonymous; a closed socket gives
+// its slot back.
 func TestPublicSocketCaps(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, func(o *Options) { o.Limits.MaxPublicSocketsPerIP, o.Limits.MaxPublicSocketsPerBoard = 2, 3 })
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	wsURL := "ws" + strings.TrimPrefix(e.ts.URL, "http") + "/ws?board=demo&view=wall"
+	clients := map[string]*http.Client{}
 	dial := func(local string, h http.Header) (*websocket.Conn, int, error) {
-		c, res, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: clientFrom(local), HTTPHeader: h})
+		if clients[local] == nil {
+			clients[local] = clientFrom(local)
+			t.Cleanup(clients[local].CloseIdleConnections)
+		}
+		c, res, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: clients[local], HTTPHeader: h})
 		code := 0
 		if res != nil {
 			code = res.StatusCode
@@ -187,11 +193,13 @@ func TestPublicSocketCaps(t *testing.T) {
 	if _, code, _ := dial("127.0.0.4", nil); code != http.StatusTooManyRequests {
 		t.Errorf("4th anonymous socket on the board: got %d, want 429", code)
 	}
-	// A signed-in manager on the same public board is not anonymous.
-	mgr := e.client(t)
-	e.login(t, mgr, "manager", managerPW)
-	if conn, _, res, err := e.dialWS(t, ctx, mgr, "/ws?board=demo&view=wall", nil); err != nil {
-		t.Errorf("signed-in socket refused by the anonymous caps: %v %v", res, err)
+	// A wall display's device link on the same public board is not anonymous.
+	_, secret, err := e.devices.Create(ctx, "demo", "Lobby TV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn, _, res, err := e.dialWS(t, ctx, nil, "/ws?board=demo&view=wall&device="+url.QueryEscape(secret), nil); err != nil {
+		t.Errorf("device socket refused by the anonymous caps: %v %v", res, err)
 	} else {
 		conn.CloseNow()
 	}
