@@ -59,8 +59,8 @@ func (e *Error) Summary() string {
 	}
 }
 
-// AsError returns err as an *Error, wrapping unclassified errors as network errors.
-func AsError(err error) *Error {
+// asError returns err as an *Error, wrapping unclassified errors as network errors.
+func asError(err error) *Error {
 	var pe *Error
 	if errors.As(err, &pe) {
 		return pe

@@ -245,5 +245,5 @@ func classify(err error) *Error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Kind: snapshot.ErrTimeout, Op: "poll", Err: err}
 	}
-	return AsError(err)
+	return asError(err)
 }

@@ -16,18 +16,18 @@ import (
 
 // LivePerson service names (Domain API), case-sensitive as documented.
 const (
-	ServiceDataReporting = "leDataReporting"       // Operational Realtime, Messaging Operations
-	ServiceEWT           = "msgEwtAPI"             // Messaging Estimated Wait Time
-	ServiceKMM           = "agentManagerWorkspace" // Key Messaging Metrics
-	ServiceMsgHist       = "msgHist"               // Agent Metrics status
-	ServiceSentinel      = "sentinel"              // OAuth 2.0 tokens
-	ServiceAccountConfig = "accountConfigReadOnly" // skills, status reasons
+	serviceDataReporting = "leDataReporting"       // Operational Realtime, Messaging Operations
+	serviceEWT           = "msgEwtAPI"             // Messaging Estimated Wait Time
+	serviceKMM           = "agentManagerWorkspace" // Key Messaging Metrics
+	serviceMsgHist       = "msgHist"               // Agent Metrics status
+	serviceSentinel      = "sentinel"              // OAuth 2.0 tokens
+	serviceAccountConfig = "accountConfigReadOnly" // skills, status reasons
 )
 
-// ErrServiceNotListed is wrapped by Host's error when the Domain API answered but
+// errServiceNotListed is wrapped by Host's error when the Domain API answered but
 // does not list the service: for an optional method (EWT) it means the account does
 // not have it, not that the answer is broken.
-var ErrServiceNotListed = errors.New("service not listed by the Domain API")
+var errServiceNotListed = errors.New("service not listed by the Domain API")
 
 // lpDomains resolves LivePerson service names to hosts through the Domain API
 // ("CSDS"), caching the whole list for a TTL. A host pinned in config always wins
@@ -76,7 +76,7 @@ func (d *lpDomains) Host(ctx context.Context, service string) (string, error) {
 		return h, nil
 	}
 	return "", &poller.Error{Kind: snapshot.ErrBadResponse, Op: "liveperson domain " + service,
-		Err: fmt.Errorf("%w: %q", ErrServiceNotListed, service)}
+		Err: fmt.Errorf("%w: %q", errServiceNotListed, service)}
 }
 
 // Invalidate forgets the discovered hosts.

@@ -120,13 +120,13 @@ func TestLPDomainCacheAndRefresh(t *testing.T) {
 	}
 	fail.Store(false)
 	_, err = d.Host(ctx, "msgEwtAPI")
-	if !errors.As(err, &pe) || pe.Kind != snapshot.ErrBadResponse || !errors.Is(err, ErrServiceNotListed) {
-		t.Errorf("unknown service: err = %v, want bad_response wrapping ErrServiceNotListed", err)
+	if !errors.As(err, &pe) || pe.Kind != snapshot.ErrBadResponse || !errors.Is(err, errServiceNotListed) {
+		t.Errorf("unknown service: err = %v, want bad_response wrapping errServiceNotListed", err)
 	}
 	// Not listed stays not listed until the TTL, without asking again.
 	before := calls.Load()
-	if _, err = d.Host(ctx, "msgEwtAPI"); !errors.Is(err, ErrServiceNotListed) {
-		t.Errorf("unknown service again: err = %v, want ErrServiceNotListed", err)
+	if _, err = d.Host(ctx, "msgEwtAPI"); !errors.Is(err, errServiceNotListed) {
+		t.Errorf("unknown service again: err = %v, want errServiceNotListed", err)
 	}
 	if got := calls.Load(); got != before {
 		t.Errorf("Domain API calls for an unlisted service within TTL = %d, want %d", got, before)

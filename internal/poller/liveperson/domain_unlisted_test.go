@@ -47,7 +47,7 @@ func TestLivePersonUnlistedOptionalService(t *testing.T) {
 		}
 		kept := list.BaseURIs[:0]
 		for _, e := range list.BaseURIs {
-			if e["service"] != liveperson.ServiceEWT {
+			if e["service"] != "msgEwtAPI" {
 				kept = append(kept, e)
 			}
 		}

@@ -27,7 +27,7 @@ func TestLPNamesFailureBacksOff(t *testing.T) {
 	now := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 	l, err := New(Config{
 		AccountID: "123", Insecure: true,
-		Hosts:  map[string]string{ServiceAccountConfig: strings.TrimPrefix(srv.URL, "http://")},
+		Hosts:  map[string]string{serviceAccountConfig: strings.TrimPrefix(srv.URL, "http://")},
 		AppKey: "ck", Secret: "cs", AccessToken: "t", AccessTokenSecret: "ts",
 		Now: func() time.Time { return now },
 	}, &poller.Client{})

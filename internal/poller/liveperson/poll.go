@@ -68,7 +68,7 @@ func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
 		{"engactivity", url.Values{"timeframe": {tf}, "agentIds": {"all"}, "v": {"1"}}, b.engActivity},
 	}
 	for _, s := range steps {
-		body, err := l.call(ctx, http.MethodGet, ServiceDataReporting, l.opsPath(s.method), s.q, nil, "liveperson "+s.method)
+		body, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath(s.method), s.q, nil, "liveperson "+s.method)
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
 	for _, id := range chatSkills {
 		target := l.slaTarget(id)
 		q := url.Values{"timeframe": {iv}, "skillIds": {id}, "histogram": {histogramParam(int(target / time.Second))}, "v": {"1"}}
-		body, err := l.call(ctx, http.MethodGet, ServiceDataReporting, l.opsPath("sla"), q, nil, "liveperson sla")
+		body, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath("sla"), q, nil, "liveperson sla")
 		if err != nil {
 			return err
 		}
@@ -105,9 +105,9 @@ func (l *Source) pollMessaging(ctx context.Context, b *lpBuild, now time.Time) e
 		q                 url.Values
 		apply             func([]byte) error
 	}{
-		{"msgqueuehealth", ServiceDataReporting, l.opsPath("msgqueuehealth/current/"),
+		{"msgqueuehealth", serviceDataReporting, l.opsPath("msgqueuehealth/current/"),
 			url.Values{"skillIds": {"all"}, "overdueConversations": {"true"}, "metrics": {"queue,waittimes,overdue"}, "v": {"1"}}, b.msgQueueHealth},
-		{"msgconversation", ServiceDataReporting, l.opsPath("msgconversation"),
+		{"msgconversation", serviceDataReporting, l.opsPath("msgconversation"),
 			url.Values{"timeframe": {strconv.Itoa(l.cfg.Timeframe)}, "skillIds": {"all"}, "agentIds": {"all"}, "v": {"1"}}, b.msgConversation},
 	}
 	for _, s := range optional {
@@ -131,13 +131,13 @@ func (l *Source) pollMessaging(ctx context.Context, b *lpBuild, now time.Time) e
 			"metricsToRetrieveCurrentValue": []string{"assigned_conversations", "unassigned_conversations", "available_slots",
 				"online_agents", "away_agents", "back_soon_agents", "overdue_conversations_total"},
 		}
-		if err := l.pages(ctx, ServiceKMM, "/manager_workspace/api/account/"+url.PathEscape(l.cfg.AccountID)+"/metrics",
+		if err := l.pages(ctx, serviceKMM, "/manager_workspace/api/account/"+url.PathEscape(l.cfg.AccountID)+"/metrics",
 			"key:asc", req, "liveperson kmm metrics", b.kmmMetrics); err != nil {
 			return err
 		}
 	}
 	ewtPath := "/lp-messaging-ewt-app/api/account/" + url.PathEscape(l.cfg.AccountID) + "/ewt"
-	body, err := l.call(ctx, http.MethodGet, ServiceEWT, ewtPath, url.Values{"v": {"1"}}, nil, "liveperson ewt")
+	body, err := l.call(ctx, http.MethodGet, serviceEWT, ewtPath, url.Values{"v": {"1"}}, nil, "liveperson ewt")
 	switch {
 	case notEnabled(err):
 	case err != nil:
@@ -153,7 +153,7 @@ func (l *Source) pollMessaging(ctx context.Context, b *lpBuild, now time.Time) e
 func (l *Source) pollAgents(ctx context.Context, b *lpBuild, now time.Time) error {
 	acct := url.PathEscape(l.cfg.AccountID)
 	if l.cfg.Agents == AgentsAgentMetrics {
-		return l.pages(ctx, ServiceMsgHist, "/messaging_history/api/account/"+acct+"/agent-view/status",
+		return l.pages(ctx, serviceMsgHist, "/messaging_history/api/account/"+acct+"/agent-view/status",
 			"", map[string]any{}, "liveperson agent status", b.agentMetricsStatus)
 	}
 	req := map[string]any{
@@ -163,7 +163,7 @@ func (l *Source) pollAgents(ctx context.Context, b *lpBuild, now time.Time) erro
 			"agent_current_status_reason", "assigned_conversations", "active_conversations", "agent_load", "max_slots"},
 		"metricsToRetrieveByTime": []string{"closed_conversations"},
 	}
-	return l.pages(ctx, ServiceKMM, "/manager_workspace/api/account/"+acct+"/agent_view",
+	return l.pages(ctx, serviceKMM, "/manager_workspace/api/account/"+acct+"/agent_view",
 		"agentId:asc", req, "liveperson kmm agent_view", b.kmmAgentView)
 }
 
@@ -252,7 +252,7 @@ func (l *Source) authorize(ctx context.Context, req *http.Request) error {
 		}
 		return nil
 	}
-	host, err := l.domains.Host(ctx, ServiceSentinel)
+	host, err := l.domains.Host(ctx, serviceSentinel)
 	if err != nil {
 		return err
 	}
@@ -271,7 +271,7 @@ func (l *Source) authorize(ctx context.Context, req *http.Request) error {
 // notEnabled reports whether err says the method is not available on this account:
 // refused as a bad request or forbidden, or its service not in the Domain API list.
 func notEnabled(err error) bool {
-	if errors.Is(err, ErrServiceNotListed) {
+	if errors.Is(err, errServiceNotListed) {
 		return true
 	}
 	var pe *poller.Error
@@ -327,8 +327,8 @@ func (l *Source) applyNames(ctx context.Context, b *lpBuild) {
 	defer nc.mu.Unlock()
 	if nc.due(b.now) {
 		base := "/api/account/" + url.PathEscape(l.cfg.AccountID) + "/configuration/"
-		skills, err1 := l.call(ctx, http.MethodGet, ServiceAccountConfig, base+"le-users/skills", url.Values{"v": {"2.0"}}, nil, "liveperson skills")
-		reasons, err2 := l.call(ctx, http.MethodGet, ServiceAccountConfig, base+"le-agents/status-reasons", url.Values{"v": {"2.0"}}, nil, "liveperson status reasons")
+		skills, err1 := l.call(ctx, http.MethodGet, serviceAccountConfig, base+"le-users/skills", url.Values{"v": {"2.0"}}, nil, "liveperson skills")
+		reasons, err2 := l.call(ctx, http.MethodGet, serviceAccountConfig, base+"le-agents/status-reasons", url.Values{"v": {"2.0"}}, nil, "liveperson status reasons")
 		if err1 == nil {
 			nc.skills = skills
 		}
