@@ -3,6 +3,14 @@
 // Access control is wired here: every page, /ws and the snapshot API resolve an
 // auth.Principal (session, device link or embed link) and render with its scope.
 //
+// One request path: a board page and its socket both go through resolve (request.go:
+// credential → board → authorize → parse the variant → ensure it in the live loop).
+// Handlers return errors; errors.go maps them to statuses in one table (sentinel
+// errors, errors.Is) and writes them one of two ways: failHTML for what a browser
+// navigates to, failJSON for /ws, APIs and the rest. The edge (limits.go) bounds
+// requests (timeouts), connections (Listener) and anonymous sockets; operator.go
+// guards what is for the operator (/metrics, /readyz details).
+//
 // Import rule: views, hub, snapshot, auth, alerts (web/templates only through views). Nothing
 // imports server except cmd.
 package server
