@@ -80,8 +80,13 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 		a.Close()
 		return nil, fmt.Errorf("csrf key: %w", err)
 	}
+	embeds, err := bolt.NewEmbedLinkStore(db)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("embed links: %w", err)
+	}
 	a.opts = server.AuthOptions{
-		Users: users, Devices: devices, EmbedKey: key, EmbedOrigins: cfg.EmbedOrigins, CSRFKey: csrfKey,
+		Users: users, Devices: devices, EmbedKey: key, EmbedLinks: embeds, EmbedOrigins: cfg.EmbedOrigins, CSRFKey: csrfKey,
 		PublicURL: cfg.PublicURL, TrustProxy: cfg.TrustProxy,
 		IdleTimeout: cfg.Sessions.IdleTimeout.D(), Lifetime: cfg.Sessions.Lifetime.D(),
 	}

@@ -145,7 +145,8 @@ func runEmbedURL(args []string, getenv func(string) string, now time.Time, stdou
 	if err != nil {
 		return err
 	}
-	c := auth.EmbedClaims{Board: *board, Tile: *tile}
+	// A key id per link, so the server lists it once used and can revoke it alone.
+	c := auth.EmbedClaims{ID: auth.NewEmbedID(), Board: *board, Tile: *tile}
 	if *expires > 0 {
 		c.Expires = now.Add(*expires)
 	}

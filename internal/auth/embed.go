@@ -34,6 +34,10 @@ const embedMAC = "ccdash/embed/v1\x00"
 
 // EmbedClaims is what an embed token grants: one board, or one tile of it.
 type EmbedClaims struct {
+	// ID is the link's key id (NewEmbedID): the server lists the links in use by it
+	// and revokes them one by one. Empty for links signed before key ids, which only
+	// rotating the embed key revokes.
+	ID    string
 	Board string
 	// Tile limits the token to one tile; empty means the whole board.
 	Tile string
@@ -44,6 +48,7 @@ type EmbedClaims struct {
 // embedPayload is the wire form of EmbedClaims; short names keep URLs short.
 type embedPayload struct {
 	V int    `json:"v"`
+	K string `json:"k,omitempty"`
 	B string `json:"b"`
 	T string `json:"t,omitempty"`
 	E int64  `json:"e,omitempty"` // Unix seconds; 0 = never
@@ -54,7 +59,7 @@ type embedPayload struct {
 // it. key must be at least MinKeyBytes long (see NewSigningKey), or VerifyEmbed rejects
 // the token.
 func SignEmbed(key []byte, c EmbedClaims) string {
-	p := embedPayload{V: 1, B: c.Board, T: c.Tile}
+	p := embedPayload{V: 1, K: c.ID, B: c.Board, T: c.Tile}
 	if !c.Expires.IsZero() {
 		p.E = c.Expires.Unix()
 	}
@@ -95,10 +100,10 @@ func VerifyEmbed(key []byte, token string, now time.Time) (EmbedClaims, error) {
 	var p embedPayload
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || dec.More() || p.V != 1 || p.B == "" || p.E < 0 {
+	if err := dec.Decode(&p); err != nil || dec.More() || p.V != 1 || p.B == "" || p.E < 0 || (p.K != "" && !validEmbedID(p.K)) {
 		return EmbedClaims{}, ErrMalformed
 	}
-	c := EmbedClaims{Board: p.B, Tile: p.T}
+	c := EmbedClaims{ID: p.K, Board: p.B, Tile: p.T}
 	if p.E != 0 {
 		c.Expires = time.Unix(p.E, 0).UTC()
 		if !now.Before(c.Expires) {
@@ -121,5 +126,5 @@ func (c EmbedClaims) String() string {
 	if !c.Expires.IsZero() {
 		exp = c.Expires.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("board=%s tile=%s expires=%s", c.Board, c.Tile, exp)
+	return fmt.Sprintf("id=%s board=%s tile=%s expires=%s", c.ID, c.Board, c.Tile, exp)
 }

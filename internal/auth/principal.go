@@ -62,11 +62,19 @@ func DevicePrincipal(d Device) Principal {
 }
 
 // EmbedPrincipal returns the principal of an iframe that presented the verified embed
-// token. The key is derived from the token (which is not secret once shared, but is
-// still not echoed).
+// token. The key is the link's id ("embedlink:<id>", what a revocation kicks), or for a
+// link without one a hash of the token (which is not secret once shared, but is still
+// not echoed).
 func EmbedPrincipal(c EmbedClaims, token string) Principal {
-	return Principal{Kind: KindEmbed, Board: c.Board, Tile: c.Tile, Key: "embed:" + shortHash(token)}
+	key := "embed:" + shortHash(token)
+	if c.ID != "" {
+		key = EmbedLinkKey(c.ID)
+	}
+	return Principal{Kind: KindEmbed, Board: c.Board, Tile: c.Tile, Key: key}
 }
+
+// EmbedLinkKey is the Principal.Key of the sockets opened with embed link id.
+func EmbedLinkKey(id string) string { return "embedlink:" + id }
 
 // IsAdmin reports whether p is a logged-in admin.
 func (p Principal) IsAdmin() bool { return p.Kind == KindUser && p.Role == RoleAdmin }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -26,6 +27,9 @@ type Resolver struct {
 	Devices DeviceStore
 	// EmbedKey verifies ?token=; nil means embed tokens are refused.
 	EmbedKey []byte
+	// EmbedLinks lists the embed links in use and refuses revoked ones; nil means links
+	// are not recorded (and cannot be revoked one by one).
+	EmbedLinks EmbedLinkStore
 	// Now is the clock for embed expiry and device last-seen. Nil means time.Now.
 	Now func() time.Time
 	// Logger gets failures to record a device's last-seen time, which never fail the
@@ -68,6 +72,9 @@ func (rs *Resolver) Resolve(r *http.Request) (Principal, error) {
 		if err != nil {
 			return Public(), err
 		}
+		if err := rs.checkEmbedLink(r.Context(), c, now()); err != nil {
+			return Public(), err
+		}
 		return EmbedPrincipal(c, tok), nil
 	}
 	var token string
@@ -83,6 +90,25 @@ func (rs *Resolver) Resolve(r *http.Request) (Principal, error) {
 		return UserPrincipal(u, SessionKey(ctx, rs.Sessions)), nil
 	}
 	return Public(), nil
+}
+
+// checkEmbedLink refuses a revoked link and records its use, for links with a key id.
+func (rs *Resolver) checkEmbedLink(ctx context.Context, c EmbedClaims, now time.Time) error {
+	if c.ID == "" || rs.EmbedLinks == nil {
+		return nil
+	}
+	revoked, err := rs.EmbedLinks.Revoked(ctx, c.ID)
+	if err != nil {
+		return fmt.Errorf("auth: embed link: %w", err)
+	}
+	if revoked {
+		return ErrEmbedRevoked
+	}
+	l := EmbedLink{ID: c.ID, Board: c.Board, Tile: c.Tile, Expires: c.Expires}
+	if err := rs.EmbedLinks.Seen(ctx, l, now); err != nil {
+		rs.logger().Warn("auth: record embed link use", "link", c.ID, "err", err)
+	}
+	return nil
 }
 
 func (rs *Resolver) logger() *slog.Logger {

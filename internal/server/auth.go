@@ -33,6 +33,9 @@ type AuthOptions struct {
 	Devices auth.DeviceStore
 	// EmbedKey verifies signed embed links. Nil means embed links are refused.
 	EmbedKey []byte
+	// EmbedLinks lists the embed links in use on /admin/embeds and refuses revoked
+	// ones. Nil means links cannot be revoked one by one.
+	EmbedLinks auth.EmbedLinkStore
 	// EmbedOrigins may frame /embed pages and open their WebSocket, e.g.
 	// "https://crm.example.com". Empty means only this server itself.
 	EmbedOrigins []string
@@ -131,7 +134,7 @@ func newAuthState(o AuthOptions, log *slog.Logger, now func() time.Time) (*authS
 	if a.csrfKey == nil {
 		a.csrfKey = auth.NewSigningKey()
 	}
-	a.resolver = &auth.Resolver{Sessions: a.sessions, Users: a.users, Devices: o.Devices, EmbedKey: o.EmbedKey, Now: now, Logger: log}
+	a.resolver = &auth.Resolver{Sessions: a.sessions, Users: a.users, Devices: o.Devices, EmbedKey: o.EmbedKey, EmbedLinks: o.EmbedLinks, Now: now, Logger: log}
 	a.limiter = auth.NewLoginLimiter(o.Limiter)
 	return a, nil
 }

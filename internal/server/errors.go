@@ -43,6 +43,7 @@ var statuses = []struct {
 	{auth.ErrRevoked, http.StatusForbidden, "This screen was unlinked. Ask an administrator for a new link.", false},
 	{auth.ErrUnknownToken, http.StatusUnauthorized, "This screen's link is not valid. Ask an administrator for a new link.", false},
 	{auth.ErrExpired, http.StatusUnauthorized, "This embed link has expired.", false},
+	{auth.ErrEmbedRevoked, http.StatusForbidden, "This embed link was revoked. Ask an administrator for a new one.", false},
 	{auth.ErrBadSignature, http.StatusUnauthorized, "This embed link is not valid.", false},
 	{auth.ErrMalformed, http.StatusUnauthorized, "This embed link is not valid.", false},
 	{auth.ErrWeakKey, http.StatusUnauthorized, "This embed link is not valid.", false},

@@ -140,13 +140,15 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 // socketCloseFor is the close code a socket refused for err gets, so the page's
 // script learns why — a refused handshake is only 1006 to it, which it would retry
 // forever. A missing or ended session is 4001 (the page goes to sign in and comes
-// back); a revoked device is 4003 (the page reloads and says it was unlinked).
+// back); a revoked device or embed link is 4003 (the page reloads and says why).
 func socketCloseFor(err error) (websocket.StatusCode, string, bool) {
 	switch {
 	case errors.Is(err, errSignIn):
 		return hub.StatusUnauthorized, "sign in", true
 	case errors.Is(err, auth.ErrRevoked):
 		return hub.StatusKicked, "this screen was unlinked", true
+	case errors.Is(err, auth.ErrEmbedRevoked):
+		return hub.StatusKicked, "this embed link was revoked", true
 	}
 	return 0, "", false
 }

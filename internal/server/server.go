@@ -148,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/devices", s.handleDeviceCreate)
 		r.Post("/admin/devices/{id}/revoke", s.handleDeviceRevoke)
 		r.Get("/admin/embeds", s.handleEmbeds)
+		r.Post("/admin/embeds/{id}/revoke", s.handleEmbedRevoke)
 		r.Get("/api/v1/snapshot", s.handleSnapshot)
 		r.Get("/api/v1/history", s.handleHistory)
 		r.Get("/wall/{board}", s.handlePage(views.Wall))

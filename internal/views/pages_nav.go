@@ -14,6 +14,7 @@ type (
 	SiteHeader      = templates.SiteHeader
 	NavLink         = templates.NavLink
 	EmbedsPageProps = templates.EmbedsPageProps
+	EmbedLinkRow    = templates.EmbedLinkRow
 	EmbedBoard      = templates.EmbedBoard
 	EmbedTile       = templates.EmbedTile
 )
