@@ -34,6 +34,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return runHashPassword(stdin, stdout, stderr)
 		case "token":
 			return runToken(ctx, args[1:], getenv, stdout, stderr)
+		case "api-token":
+			return runAPIToken(ctx, args[1:], getenv, stdout, stderr)
 		case "embed-url":
 			return runEmbedURL(args[1:], getenv, time.Now(), stdout, stderr)
 		case "version":

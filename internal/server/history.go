@@ -28,9 +28,13 @@ type seriesBody struct {
 	Points    []history.Point `json:"points"`
 }
 
-// apiPrincipal resolves who asks an API question: a signed-in user, limited to
-// their scope like their pages.
+// apiPrincipal resolves who asks an API question: an integration's API token
+// (Authorization: Bearer, limited to the token's skills) or a signed-in user, limited
+// to their scope like their pages.
 func (s *Server) apiPrincipal(r *http.Request) (auth.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		return s.apiTokenPrincipal(r, h)
+	}
 	p, err := s.auth.resolver.Resolve(r)
 	switch {
 	case err != nil:
@@ -41,6 +45,28 @@ func (s *Server) apiPrincipal(r *http.Request) (auth.Principal, error) {
 		return p, refuse(errForbidden, "device and embed links do not give access to the API")
 	}
 	return p, nil
+}
+
+func (s *Server) apiTokenPrincipal(r *http.Request, header string) (auth.Principal, error) {
+	secret, ok := auth.BearerToken(header)
+	if !ok {
+		return auth.Principal{}, refuse(errSignIn, "send the API token as Authorization: Bearer <token>")
+	}
+	if s.opts.APITokens == nil {
+		return auth.Principal{}, refuse(errSignIn, "API tokens are not enabled on this server")
+	}
+	t, err := s.opts.APITokens.VerifyAPIToken(r.Context(), secret)
+	switch {
+	case errors.Is(err, auth.ErrRevoked):
+		return auth.Principal{}, refuse(errSignIn, "this API token was revoked")
+	case errors.Is(err, auth.ErrUnknownToken):
+		return auth.Principal{}, refuse(errSignIn, "unknown API token")
+	case err != nil:
+		return auth.Principal{}, failed("API tokens cannot be checked right now", err)
+	case !t.Allows(auth.ScopeRead):
+		return auth.Principal{}, refuse(errForbidden, "this API token lacks the read scope")
+	}
+	return auth.APITokenPrincipal(t), nil
 }
 
 // handleHistory serves one metric of one skill over a range:

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -138,4 +139,60 @@ func TestHistoryAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+func bearerGet(t *testing.T, u, token string) resp {
+	t.Helper()
+	req, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(res.Body)
+	return resp{code: res.StatusCode, body: b.String(), header: res.Header}
+}
+
+// An integration's API token reads the history and snapshot APIs within its skills,
+// and stops working the moment it is revoked.
+func TestHistoryAPIToken(t *testing.T) {
+	h := recordedHistory(t)
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "tokens.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	tokens, err := bolt.NewAPITokenStore(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newAuthEnv(t, func(o *Options) { o.History = h; o.APITokens = tokens })
+	tok, secret, err := tokens.CreateAPIToken(context.Background(), "WFM", []string{auth.ScopeRead}, []string{"comm100:a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := bearerGet(t, historyURL(e, "comm100:a", "waiting"), secret); r.code != 200 || !strings.Contains(r.body, `"last": 9`) {
+		t.Errorf("token, its skill: %d %.300s", r.code, r.body)
+	}
+	if r := bearerGet(t, historyURL(e, "comm100:b", "waiting"), secret); r.code != 403 {
+		t.Errorf("token, another skill: %d %s, want 403", r.code, r.body)
+	}
+	at := url.QueryEscape(historyT0.Add(5 * time.Minute).Format(time.RFC3339))
+	if r := bearerGet(t, e.ts.URL+"/api/v1/snapshot?at="+at, secret); r.code != 200 || strings.Contains(r.body, "comm100:b") || strings.Contains(r.body, "Bob Support-Only") {
+		t.Errorf("token's snapshot: %d %.400s; want Sales only", r.code, r.body)
+	}
+	if r := bearerGet(t, e.ts.URL+"/api/v1/snapshot", "ccd_not-a-token"); r.code != 401 || !strings.Contains(r.body, "unknown API token") {
+		t.Errorf("garbage token: %d %s, want 401", r.code, r.body)
+	}
+	if err := tokens.RevokeAPIToken(context.Background(), tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := bearerGet(t, historyURL(e, "comm100:a", "waiting"), secret); r.code != 401 || !strings.Contains(r.body, "revoked") {
+		t.Errorf("revoked token: %d %s, want 401 saying revoked", r.code, r.body)
+	}
 }

@@ -41,6 +41,9 @@ type Options struct {
 	Auth AuthOptions
 	// History answers the history API and time travel. Nil means none is kept.
 	History *history.History
+	// APITokens verifies the Bearer tokens integrations send to the API. Nil means
+	// the API takes signed-in users only.
+	APITokens auth.APITokenStore
 	// Limits bound connections, requests and anonymous sockets. Zero means defaults.
 	Limits Limits
 	// MetricsToken, if set, is the bearer token that opens /metrics (and the details
