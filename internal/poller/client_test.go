@@ -108,6 +108,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"soon", 0},
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{"99999999", maxRetryAfter},
+		{"99999999999999999999", 0}, // not an int64: ignored, not wrapped around
+		{now.AddDate(5, 0, 0).Format(http.TimeFormat), maxRetryAfter},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -117,4 +120,18 @@ func TestParseRetryAfter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzRetryAfter: no header value gives a negative wait or one beyond maxRetryAfter
+// (a huge value used to overflow time.Duration).
+func FuzzRetryAfter(f *testing.F) {
+	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, s := range []string{"5", "99999999", "-1", "9223372036854775807", now.Add(time.Hour).Format(http.TimeFormat), "soon"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if d := parseRetryAfter(v, now); d < 0 || d > maxRetryAfter {
+			t.Fatalf("parseRetryAfter(%q) = %v, want 0..%v", v, d, maxRetryAfter)
+		}
+	})
 }

@@ -29,7 +29,6 @@ type lpBuild struct {
 }
 
 type lpSkill struct {
-	name      string
 	chat, msg *snapshot.Queue
 	agents    *snapshot.StateCounts // from KMM metrics when no agent list covers the skill
 }
