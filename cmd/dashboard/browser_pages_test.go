@@ -234,6 +234,7 @@ func TestBrowserPages(t *testing.T) {
 		tb.do(t, 20*time.Second, chromedp.SendKeys(name, "Lobby TV"), chromedp.Click(chromedp.CSS(`form.add-device button[type="submit"]`)))
 		tb.waitJS(t, 15*time.Second, "the new device link", `!!document.querySelector('[data-testid="new-device-url"]')`)
 		link := evalJS[string](t, tb, `document.querySelector('[data-testid="new-device-url"]').textContent.trim()`)
+		checkAxe(t, tb, "/admin/devices with a new link")
 		tb.do(t, 10*time.Second, chromedp.Click(chromedp.CSS(`[data-testid="copy-device-url"]`)))
 		tb.waitJS(t, 10*time.Second, "the copy button to confirm", `document.querySelector('[data-testid="copy-device-url"]').textContent === 'Copied'`)
 		clip, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
@@ -245,6 +246,7 @@ func TestBrowserPages(t *testing.T) {
 		tb.open(t, app.Base+"/admin/devices")
 		tb.do(t, 10*time.Second, chromedp.Click(chromedp.JSPath(`(`+lobby+`).querySelector('summary')`)))
 		tb.waitJS(t, 5*time.Second, "the revoke confirmation", `(() => { const b = (`+lobby+`).querySelector('form button'); return !!b && b.getBoundingClientRect().height > 0 && /Lobby TV/.test(b.closest('form').textContent) })()`)
+		checkAxe(t, tb, "/admin/devices with a revoke confirmation open")
 		if !evalJS[bool](t, tb, `/active/.test((`+lobby+`).children[5].textContent)`) {
 			t.Fatal("opening the revoke confirmation revoked the device already")
 		}
