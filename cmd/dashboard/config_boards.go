@@ -25,6 +25,8 @@ type BoardConfig struct {
 	Public bool `yaml:"public"`
 	// Alerts are the board's alert rules (config_alerts.go). Empty means none.
 	Alerts *AlertsConfig `yaml:"alerts"`
+	// Look holds the board's order, agent thresholds, theme and branding.
+	Look BoardLook `yaml:",inline"`
 }
 
 // ThresholdsConfig sets warning and critical levels.
@@ -58,7 +60,11 @@ func (c *Config) validateBoards() error {
 			errs = append(errs, field.Errorf(key+".id", "duplicate board id %q", bc.ID))
 		}
 		seen[bc.ID] = true
-		errs = append(errs, field.Within(key, bc.board(0).Validate()))
+		if err := c.Boards[i].Look.resolveLogo(c.PublicURL); err != nil {
+			errs = append(errs, field.Within(key, err))
+			continue
+		}
+		errs = append(errs, field.Within(key, c.Boards[i].board(0).Validate()))
 	}
 	return errors.Join(errs...)
 }
@@ -85,6 +91,7 @@ func (bc BoardConfig) board(staleAfter time.Duration) views.Board {
 	if b.Thresholds.StaleAfter == 0 {
 		b.Thresholds.StaleAfter = staleAfter
 	}
+	bc.Look.apply(&b)
 	return b
 }
 

@@ -75,6 +75,9 @@ func socketURL(br boardRequest, r *http.Request) string {
 	if br.variant.Sort != "" {
 		ws.Set("sort", br.variant.Sort)
 	}
+	if br.variant.Size != "" && br.variant.Audience == views.Wall {
+		ws.Set("size", string(br.variant.Size))
+	}
 	if br.tile != "" {
 		ws.Set("tile", br.tile)
 	}

@@ -109,6 +109,10 @@ func (s *Server) parseVariant(b views.Board, t target, scope snapshot.Scope) (vi
 	if err != nil {
 		return views.Variant{}, err
 	}
+	size, err := views.ParseSize(t.query)
+	if err != nil {
+		return views.Variant{}, err
+	}
 	if skill != "" && !b.Shows(views.TileSkills) {
 		return views.Variant{}, refuse(views.ErrNotFound, "That skill is not on this board.")
 	}
@@ -123,7 +127,7 @@ func (s *Server) parseVariant(b views.Board, t target, scope snapshot.Scope) (vi
 			return views.Variant{}, refuse(errNoDataYet, "This tile has no data yet; it will appear shortly.")
 		}
 	}
-	return views.Variant{Board: b, Audience: t.aud, Scope: scope, Skill: skill, Sort: sort}, nil
+	return views.Variant{Board: b, Audience: t.aud, Scope: scope, Skill: skill, Sort: sort, Size: size}, nil
 }
 
 // tileResult says whether tileBoard could narrow a board to a tile.

@@ -132,6 +132,7 @@ func (s *Server) Handler() http.Handler {
 	r.Handle("/metrics", s.operatorOnly(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	r.Handle("/metrics/contact-center", s.operatorOnly(s.contactCenterMetrics()))
 	r.Handle("/static/*", http.StripPrefix("/static/", staticHandler()))
+	r.Get("/theme/{file}", s.handleThemeCSS)
 
 	// The live channel must not sit behind middleware that buffers or times out
 	// responses (it is a hijacked, long-lived connection), nor behind LoadAndSave

@@ -27,6 +27,17 @@ type Board struct {
 	Thresholds Thresholds
 	// Public is read by the server's access rules.
 	Public bool
+	// Order is the skill order: OrderSeverity (also ""), OrderName or OrderConfig.
+	Order string
+	// AgentThresholds flag agents too long in a state on the wall's agent list.
+	AgentThresholds AgentThresholds
+	// Theme is "dark" or "light" for the wall; "" means dark.
+	Theme string
+	// Accent is a #rrggbb colour for the board's decorations (header bar, tile
+	// edges), never for text, so any colour keeps text contrast; "" is the default.
+	Accent string
+	// LogoURL is the board's logo as the page loads it (same origin); "" for none.
+	LogoURL string
 }
 
 // TileKind names a kind of tile.
@@ -78,6 +89,7 @@ func (b Board) Validate() error {
 		}
 	}
 	errs = append(errs, field.Within("thresholds", b.Thresholds.Validate()))
+	errs = append(errs, b.validateLook()...)
 	return errors.Join(errs...)
 }
 
@@ -136,6 +148,8 @@ type Variant struct {
 	Skill string
 	// Sort is the agent sort; "" means "state".
 	Sort string
+	// Size is the wall's size class ("" means SizeHD); ignored off the wall.
+	Size Size
 }
 
 // Key is a canonical string for the variant: equal variants (same board id,
@@ -148,6 +162,7 @@ func (v Variant) Key() string {
 		url.QueryEscape(v.Scope.Key()),
 		url.QueryEscape(v.Skill),
 		url.QueryEscape(v.sort()),
+		url.QueryEscape(string(v.size())),
 	}, "|")
 }
 

@@ -60,8 +60,10 @@ func newData(v Variant, snap *snapshot.Snapshot) (*data, error) {
 	return d, nil
 }
 
-// meta is a tile's root metadata: stale when any of its sources is failing (the
-// page adds staleness by age itself, so the render never depends on the clock).
+// meta is a tile's root metadata: stale (the badge) when any of its sources is
+// failing, dimmed only when all are, and naming the failing ones when it mixes
+// sources. The page adds staleness by age itself, so the render never depends on
+// the clock.
 func (d *data) meta(id, testID string, sources []string) templates.TileMeta {
 	m := templates.TileMeta{ID: id, TestID: testID}
 	srcs := slices.Clone(sources)
@@ -73,6 +75,16 @@ func (d *data) meta(id, testID string, sources []string) templates.TileMeta {
 		}
 	}
 	m.Sources = strings.Join(srcs, " ")
+	var names []string
+	for _, s := range srcs {
+		if d.failing[s] {
+			names = append(names, s)
+		}
+	}
+	m.Dim = len(srcs) > 0 && len(names) == len(srcs)
+	if len(srcs) > 1 && len(names) > 0 {
+		m.StaleNames = strings.Join(names, ", ")
+	}
 	return m
 }
 

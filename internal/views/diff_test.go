@@ -70,10 +70,16 @@ func TestDiff(t *testing.T) {
 	t.Parallel()
 	base := fixture(t, 11, 70)
 	for _, aud := range []Audience{Wall, Manager} {
-		v := Variant{Board: DefaultBoard(), Audience: aud}
+		v := Variant{Board: DefaultBoard(), Audience: aud, Size: SizeUHD} // a wall big enough for every skill of the fixture
 		prev := tiles(t, v, base)
 		t.Run(string(aud)+"/unchanged", func(t *testing.T) {
-			// A new Version and TakenAt alone must not change a byte.
+			// A new Version and TakenAt alone must not change a byte. (On the wall,
+			// TakenAt is the "now" of the agents' time-in-state thresholds, so an
+			// agent crossing one is a change: TestAgentThresholdCrossedByTime. The
+			// thresholds are off here.)
+			v := v
+			v.Board.AgentThresholds = AgentThresholds{Away: -1, BackSoon: -1, Busy: -1}
+			prev := tiles(t, v, base)
 			again := *base
 			again.Version++
 			again.TakenAt = again.TakenAt.Add(time.Minute)
@@ -159,7 +165,7 @@ func TestDiff(t *testing.T) {
 	t.Run("tile removed", func(t *testing.T) {
 		b := DefaultBoard()
 		b.Tiles = []TileKind{TileQueue, TileSkills, TileAgents}
-		got := Diff(prev, tiles(t, Variant{Board: b, Audience: Wall}, base))
+		got := Diff(prev, tiles(t, Variant{Board: b, Audience: Wall, Size: SizeUHD}, base))
 		if ids(got) != "-tile-today" {
 			t.Errorf("got %q, want only the today tile removed", ids(got))
 		}

@@ -48,12 +48,27 @@ func fmtPct(o snapshot.Opt[float64]) string {
 	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
 }
 
+// fmtScore renders a satisfaction score with its scale ("4.4 / 5"): a bare 4.4
+// could be out of 5, 10 or 100.
 func fmtScore(o snapshot.Opt[float64]) string {
 	if v, ok := o.Get(); ok {
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		return strconv.FormatFloat(v, 'f', 1, 64) + " / 5"
 	}
 	return dash
 }
+
+// fmtPctCapped renders a utilisation that can exceed 1 (more chats than slots):
+// the figure stops at 100% and the title carries the true value.
+func fmtPctCapped(o snapshot.Opt[float64]) (value, title string) {
+	r, ok := o.Get()
+	if !ok || r <= 1 {
+		return fmtPct(o), ""
+	}
+	return "100%", "true value " + fmtPctRaw(r)
+}
+
+// fmtPctRaw is a ratio as a whole percent, uncapped.
+func fmtPctRaw(r float64) string { return strconv.FormatFloat(r*100, 'f', 0, 64) + "%" }
 
 // fmtTarget renders a service-level target for the figure's note ("≤ 30s").
 func fmtTarget(d time.Duration) string {

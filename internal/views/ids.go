@@ -9,6 +9,8 @@ const (
 	idAgents    = "tile-agents"
 	idToday     = "tile-today"
 	idFreshness = "tile-freshness"
+	// idSkillsMore is the wall's "+N more skills" note inside the skills grid.
+	idSkillsMore = "tile-skills-more"
 
 	tileSkillPrefix = "tile-skill-"
 )

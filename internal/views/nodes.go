@@ -71,22 +71,43 @@ func skillNode(ctx context.Context, p templates.SkillTileProps) (node, error) {
 	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: append(kids, counts...)}, nil
 }
 
-// skillsNode is the skills grid with every skill tile in it.
+// skillsNode is the skills grid with every skill tile in it, in the board's order;
+// on the wall only the tiles that fit, and the note on the rest.
 func (d *data) skillsNode(ctx context.Context) (node, error) {
-	g := templates.SkillsGridProps{ID: idSkills, TestID: "skills", Class: skillsGridClass(d.v.Audience, len(d.skills))}
+	g := templates.SkillsGridProps{ID: idSkills, TestID: "skills"}
 	if d.snap == nil {
 		g.Empty = waitingText
 	} else if len(d.skills) == 0 {
 		g.Empty = "No skills in view"
 	}
-	kids := make([]node, 0, len(d.skills))
+	entries := make([]skillEntry, 0, len(d.skills))
 	for _, sk := range d.skills {
-		k, err := skillNode(ctx, d.skillTile(sk))
+		p := d.skillTile(sk)
+		entries = append(entries, skillEntry{key: sk.Key, props: p, level: tileLevel(p)})
+	}
+	d.sortSkillTiles(entries)
+	var more *templates.SkillsMoreProps
+	if d.v.Audience == Wall && len(entries) > 0 {
+		shown, note := d.wallSkills(entries)
+		entries, more = shown, &note
+	}
+	g.Class = d.gridClass(entries, more)
+	kids := make([]node, 0, len(entries)+1)
+	for _, e := range entries {
+		k, err := skillNode(ctx, e.props)
 		if err != nil {
 			return node{}, err
 		}
 		kids = append(kids, k)
 		g.Tiles = append(g.Tiles, k.HTML)
+	}
+	if more != nil {
+		html, err := render(ctx, templates.SkillsMore(*more), 128)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, node{Tile: Tile{ID: more.ID, HTML: html}})
+		g.More = html
 	}
 	html, err := render(ctx, templates.SkillsGrid(g), 1024*(len(kids)+1))
 	return node{Tile: Tile{ID: idSkills, HTML: html}, kids: kids}, err

@@ -2,9 +2,11 @@ package views
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -206,6 +208,8 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
 		pp.Alerts = get(kindAlerts)
 		pp.MainClass = layoutClass(pp)
+		pp.Size, pp.Theme = string(v.size()), cmp.Or(v.Board.Theme, "dark")
+		pp.ThemeCSS, pp.LogoURL = ThemeCSSURL(v.Board), v.Board.LogoURL
 		c = templates.WallPage(pp)
 	case Manager:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
@@ -245,6 +249,24 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		return fmt.Errorf("views: render %s page of board %q: %w", v.Audience, v.Board.ID, err)
 	}
 	return nil
+}
+
+// ThemeCSSURL is the board's own stylesheet (its accent colour), or "" when the
+// board keeps the default; the server serves it (ThemeCSS).
+func ThemeCSSURL(b Board) string {
+	if b.Accent == "" {
+		return ""
+	}
+	return "/theme/" + url.PathEscape(b.ID) + ".css"
+}
+
+// ThemeCSS is the stylesheet ThemeCSSURL names: the accent as a custom property.
+// Accent is validated as #rrggbb, so it is safe to write into CSS.
+func ThemeCSS(b Board) []byte {
+	if b.Accent == "" {
+		return nil
+	}
+	return []byte(":root, body { --accent-deco: " + b.Accent + "; }\n")
 }
 
 // layoutClass tells the page grid which regions exist, so a board with fewer tiles

@@ -32,7 +32,8 @@ func page(t *testing.T, v Variant, snap *snapshot.Snapshot) *goquery.Document {
 	return doc(t, b.Bytes())
 }
 
-func wall() Variant    { return Variant{Board: DefaultBoard(), Audience: Wall} }
+// wall is a 4K wall: big enough to show every skill of the 11-skill fixture.
+func wall() Variant    { return Variant{Board: DefaultBoard(), Audience: Wall, Size: SizeUHD} }
 func manager() Variant { return Variant{Board: DefaultBoard(), Audience: Manager} }
 
 // oneSkill is a snapshot with one Comm100 skill whose queue is q.
@@ -125,7 +126,16 @@ func TestIDsStableAndUnique(t *testing.T) {
 			t.Errorf("id %q is not a plain identifier", id)
 		}
 	})
+	if a.Tiles()[len(a.Tiles())-1].ID == "" {
+		t.Fatal("empty tile id")
+	}
+	if n := page(t, wall(), snap).Find("#" + idSkillsMore).Length(); n != 1 {
+		t.Errorf("wall: %d %s elements, want 1 (empty while every skill fits)", n, idSkillsMore)
+	}
 	for _, tl := range a.Tiles() {
+		if tl.ID == idSkillsMore {
+			continue // the wall's note: not on the manager page
+		}
 		sel := d.Find("#" + tl.ID)
 		if sel.Length() != 1 {
 			t.Errorf("tile %q: %d elements in the page, want 1", tl.ID, sel.Length())
@@ -134,11 +144,11 @@ func TestIDsStableAndUnique(t *testing.T) {
 			t.Errorf("tile %q has no data-testid", tl.ID)
 		}
 	}
-	// Tiles: queue, skills grid, 11 skills, agents, today with its 2 groups,
-	// freshness. Figures: 7 in the summary; per skill 5 per channel (13 channels:
+	// Tiles: queue, skills grid, 11 skills, the wall's "+N more" note, agents,
+	// today with its 2 groups, freshness. Figures: 7 in the summary; per skill 5 per channel (13 channels:
 	// two LivePerson skills serve chat and messaging) and 3 agent counts; 5 state
 	// counts; 6+8 account figures; 2 source rows.
-	const wantTiles, wantFigs = 4 + 1 + 11 + 2, 7 + (5*13 + 3*11) + 5 + 14 + 2
+	const wantTiles, wantFigs = 4 + 1 + 11 + 1 + 2, 7 + (5*13 + 3*11) + 5 + 14 + 2
 	var figs int
 	for _, tl := range a.Tiles() {
 		if strings.HasPrefix(tl.ID, "fig-") {
@@ -253,6 +263,7 @@ func TestAgentsList(t *testing.T) {
 	t.Run("wall caps and hides offline", func(t *testing.T) {
 		d := page(t, wall(), snap)
 		rows := d.Find("#tile-agents tbody tr")
+		wallAgentRows := wall().layout().agentRows
 		if rows.Length() != wallAgentRows-1 {
 			t.Errorf("rows: got %d, want %d", rows.Length(), wallAgentRows-1)
 		}

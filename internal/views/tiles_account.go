@@ -36,18 +36,19 @@ func (d *data) todayTile() todayGroups {
 		t, n := a.Today, a.RightNow
 		base := idToday + "-" + escapeID(a.Source)
 		now, day := base+"-now", base+"-day"
+		util, utilTitle := fmtPctCapped(n.Utilization)
 		out.groups = append(out.groups, templates.TodayGroupProps{
-			ID: now, Class: "now", Title: "Right now", Stale: d.failing[a.Source],
+			ID: now, Class: "now", Title: "Right now", Stale: d.failing[a.Source], Source: a.Source,
 			Figures: []templates.Figure{
 				{ID: figID(now, "queue"), Label: "In queue", Value: fmtCount(n.QueueLength), Level: higherWorse(n.QueueLength, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
 				{ID: figID(now, "ongoing"), Label: "Ongoing", Value: fmtCount(n.Ongoing)},
 				{ID: figID(now, "loggedin"), Label: "Logged in", Value: fmtCount(n.LoggedInAgents)},
 				{ID: figID(now, "inchat"), Label: "In chat", Value: fmtCount(n.AgentsInChat)},
-				{ID: figID(now, "util"), Label: "Utilization", Value: fmtPct(n.Utilization)},
+				{ID: figID(now, "util"), Label: "Utilization", Value: util, Title: utilTitle},
 				{ID: figID(now, "visitors"), Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
 			},
 		}, templates.TodayGroupProps{
-			ID: day, Class: "day", Title: "Today", Stale: d.failing[a.Source],
+			ID: day, Class: "day", Title: "Today", Stale: d.failing[a.Source], Source: a.Source,
 			Figures: []templates.Figure{
 				{ID: figID(day, "requests"), Label: "Requests", Value: fmtCount(t.ChatRequests)},
 				{ID: figID(day, "chats"), Label: "Chats", Value: fmtCount(t.Chats)},

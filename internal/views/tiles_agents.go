@@ -10,10 +10,6 @@ import (
 	"github.com/ccdash/ccdash/web/templates"
 )
 
-// wallAgentRows is how many agents the wall lists before "+N more": the wall must
-// never scroll, and its rows are sized in vh to fit this many.
-const wallAgentRows = 14
-
 var stateLabels = map[snapshot.AgentState]string{
 	snapshot.Available: "Available",
 	snapshot.Busy:      "Busy",
@@ -53,18 +49,7 @@ func (d *data) agents() []snapshot.Agent {
 // then longest in state first; or by name, time in state, or load. Ties fall back to
 // name then key so equal snapshots always render in the same order.
 func sortAgents(as []snapshot.Agent, by string) {
-	since := func(a, b snapshot.Agent) int {
-		// Longest in state first; unknown "since" last.
-		switch {
-		case a.Since.IsZero() && b.Since.IsZero():
-			return 0
-		case a.Since.IsZero():
-			return 1
-		case b.Since.IsZero():
-			return -1
-		}
-		return a.Since.Compare(b.Since)
-	}
+	since := sinceOrder
 	name := func(a, b snapshot.Agent) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Key, b.Key))
 	}
@@ -139,14 +124,24 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 		p.Empty = "No agents logged in"
 		return p
 	}
-	sortAgents(list, sort)
-	if d.v.Audience == Wall && len(list) > wallAgentRows {
-		p.More = len(list) - (wallAgentRows - 1) // the last row holds "+N more"
-		list = list[:wallAgentRows-1]
+	th := d.v.Board.AgentThresholds.withDefaults()
+	if d.v.Audience == Wall {
+		sortWallAgents(list, th, d.snap.TakenAt)
+		if n := d.v.layout().agentRows; len(list) > n {
+			p.More = len(list) - (n - 1) // the last row holds "+N more"
+			list = list[:n-1]
+		}
+	} else {
+		sortAgents(list, sort)
 	}
 	p.Rows = make([]templates.AgentRow, 0, len(list))
 	for _, a := range list {
-		p.Rows = append(p.Rows, agentRow(a))
+		r := agentRow(a)
+		r.Dim = d.failing[a.Source]
+		if d.v.Audience == Wall {
+			flagRow(&r, a, th, d.snap.TakenAt)
+		}
+		p.Rows = append(p.Rows, r)
 	}
 	return p
 }
@@ -166,6 +161,7 @@ func agentRow(a snapshot.Agent) templates.AgentRow {
 		SinceAtLeast: a.SinceAtLeast && !a.Since.IsZero(),
 		Load:         dash,
 		LoadClass:    "ld-na",
+		Source:       a.Source,
 	}
 	if a.State == snapshot.Away || a.State == snapshot.BackSoon {
 		r.Reason = a.Reason
@@ -175,6 +171,9 @@ func agentRow(a snapshot.Agent) templates.AgentRow {
 	}
 	if l := load(a); l >= 0 {
 		r.LoadClass = "ld-" + itoa(min(int(l*10+0.5), 10))
+		if l > 1 {
+			r.LoadTitle = "load " + fmtPctRaw(l) + " of capacity"
+		}
 	}
 	return r
 }

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"math"
 	"net/url"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -74,7 +73,7 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 		}
 		ch := channelToken(q.Channel, i, used)
 		c := templates.ChannelFigures{
-			Main: templates.Figure{ID: figID(id, ch, "waiting"), Label: "waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
+			Main: templates.Figure{ID: figID(id, ch, "waiting"), Label: "Waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
 			Figures: []templates.Figure{
 				{ID: figID(id, ch, "longest"), Label: "Longest", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, d.t.LongestWaitWarn, d.t.LongestWaitCrit)},
 				{ID: figID(id, ch, "sl"), Label: "SL", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, d.t.ServiceLevelWarn, d.t.ServiceLevelCrit)},
@@ -112,25 +111,46 @@ func channelLabel(c snapshot.Channel) string {
 	return string(c)
 }
 
-// skillsGridClass sizes the wall's grid so n tiles fill the screen without
-// scrolling: it picks the column count that wastes the fewest cells while keeping
-// tiles near a 1.6:1 landscape shape in a skills area about 2.4 times as wide as
-// tall (the wall layout). The manager's grid simply flows.
-func skillsGridClass(a Audience, n int) string {
-	if a != Wall || n == 0 {
-		return "auto"
+// gridClass is the skills grid's classes: on the wall its columns and rows (the
+// size class's grid, with fewer rows when the board's skills need fewer, so they
+// fill the screen), elsewhere a flowing grid; "by-severity" lets CSS put the worst
+// tiles first. The rows depend on the set of tiles, not on their levels, so a
+// figure changing level never re-sends the grid.
+func (d *data) gridClass(shown []skillEntry, more *templates.SkillsMoreProps) string {
+	c := "auto"
+	if d.v.Audience == Wall {
+		lay := d.v.layout()
+		rows := lay.rows
+		if more == nil || more.Text == "" {
+			rows = rowsNeeded(shown, lay)
+		}
+		c = "cols-" + itoa(lay.cols) + " rows-" + itoa(rows)
 	}
-	best, bestScore := 1, math.Inf(1)
-	for cols := 1; cols <= min(n, 12); cols++ {
-		rows := (n + cols - 1) / cols
-		aspect := 2.4 * float64(rows) / float64(cols)
-		score := float64(cols*rows-n)/float64(n) + math.Abs(math.Log(aspect/1.6))
-		if score < bestScore {
-			best, bestScore = cols, score
+	if d.v.Board.order() == OrderSeverity {
+		c += " by-severity"
+	}
+	return c
+}
+
+// rowsNeeded is the fewest rows (up to the layout's) that hold every tile in both
+// extreme orders, two-channel tiles first and last, so any order of levels fits.
+func rowsNeeded(shown []skillEntry, lay wallLayout) int {
+	var first, last []bool
+	for _, e := range shown {
+		if len(e.props.Channels) > 1 {
+			first = append([]bool{true}, first...)
+			last = append(last, true)
+		} else {
+			first = append(first, false)
+			last = append([]bool{false}, last...)
 		}
 	}
-	rows := (n + best - 1) / best
-	return "cols-" + itoa(best) + " rows-" + itoa(min(rows, 12))
+	for r := 1; r < lay.rows; r++ {
+		if len(place(first, lay.cols, r, false)) == len(shown) && len(place(last, lay.cols, r, false)) == len(shown) {
+			return r
+		}
+	}
+	return lay.rows
 }
 
 // sourceLabel names a skill's source on its tile when the snapshot has several

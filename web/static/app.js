@@ -133,13 +133,34 @@
       var age = el.querySelector('.age');
       if (age && updated > 0) setText(age, ago(now - updated));
     }
+    // A tile is stale (badge) when any of its sources is, dimmed only when all are;
+    // a tile mixing sources names the stale ones in its badge.
     els = document.querySelectorAll('[data-sources]');
     for (i = 0; i < els.length; i++) {
       el = els[i];
-      var srcs = el.getAttribute('data-sources').split(' ');
-      var any = false;
-      for (var j = 0; j < srcs.length && !any; j++) any = srcs[j] !== '' && stale.indexOf(' ' + srcs[j] + ' ') >= 0;
-      el.classList.toggle('stale-age', any && !el.classList.contains('stale'));
+      var srcs = el.getAttribute('data-sources').split(' ').filter(Boolean);
+      var names = srcs.filter(function (s) { return stale.indexOf(' ' + s + ' ') >= 0; });
+      el.classList.toggle('stale-age', names.length > 0 && !el.classList.contains('stale'));
+      el.classList.toggle('dim-age', srcs.length > 0 && names.length === srcs.length && !el.classList.contains('dim'));
+      var sbn = el.querySelector('.sbn');
+      if (sbn && srcs.length > 1 && names.length > 0) setText(sbn, names.join(', '));
+    }
+    // Rows and groups of one source (agents, account figures) dim on their own.
+    els = document.querySelectorAll('[data-src]');
+    for (i = 0; i < els.length; i++) {
+      var src = els[i].getAttribute('data-src');
+      els[i].classList.toggle('dim-age', src !== '' && stale.indexOf(' ' + src + ' ') >= 0);
+    }
+
+    // Agents past their state's time threshold: raise the level between polls.
+    els = document.querySelectorAll('tr[data-warn-at]');
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      var lvl = now >= Number(el.getAttribute('data-crit-at')) ? 'crit' : now >= Number(el.getAttribute('data-warn-at')) ? 'warn' : '';
+      el.classList.toggle('lvl-warn', lvl === 'warn');
+      el.classList.toggle('lvl-crit', lvl === 'crit');
+      var w = el.querySelector('.fw');
+      if (w) setText(w, lvl === 'crit' ? '◆ CRIT' : lvl === 'warn' ? '▲ WARN' : '');
     }
 
     // Server-formatted times (stale since 10:42) shown in this screen's time zone.
@@ -234,6 +255,31 @@
       var base = scrubber.getAttribute('data-base') || location.pathname;
       var at = new Date(Number(scrubber.value)).toISOString().replace(/\.\d{3}Z$/, 'Z');
       location.assign(base + (base.indexOf('?') < 0 ? '?' : '&') + 'at=' + encodeURIComponent(at));
+    });
+  }
+
+  // The wall is laid out by the server for its screen's size class (data-size):
+  // report ours once with ?size= (one reload), and again if the screen changes.
+  function sizeClass() {
+    var w = window.innerWidth, h = window.innerHeight;
+    if (h > w) return 'portrait';
+    if (w >= 2560) return 'uhd';
+    if (w >= 1600) return 'hd';
+    return 'sd';
+  }
+  function checkSize() {
+    var want = sizeClass();
+    if (!body.hasAttribute('data-size') || body.getAttribute('data-size') === want) return;
+    var u = new URL(location.href);
+    u.searchParams.set('size', want);
+    location.replace(u.toString());
+  }
+  var resizeTimer = 0;
+  if (body.hasAttribute('data-size')) {
+    checkSize();
+    window.addEventListener('resize', function () {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(checkSize, 1500);
     });
   }
 

@@ -10,6 +10,26 @@ func levelClass(l Level) string {
 	return "fig lvl-" + string(l)
 }
 
+// lvlOnly is the level's CSS hook alone, for rows and notes that are not figures.
+func lvlOnly(l Level) string {
+	if l == LevelNone {
+		return ""
+	}
+	return "lvl-" + string(l)
+}
+
+// bodyClass is the wall page's body classes: audience, size class, theme.
+func bodyClass(p PageProps) string {
+	c := "aud-" + string(p.Audience)
+	if p.Size != "" {
+		c += " sz-" + p.Size
+	}
+	if p.Theme != "" {
+		c += " theme-" + p.Theme
+	}
+	return c
+}
+
 // levelWord is the colour-independent sign of a level: a glyph and a word, so warn
 // and critical read the same on a greyscale screen or to colour-blind eyes.
 func levelWord(l Level) string {
@@ -24,10 +44,14 @@ func levelWord(l Level) string {
 
 // tileClass joins a tile's classes; "stale" marks data from a failing source.
 func tileClass(base string, m TileMeta) string {
+	c := "tile " + base
 	if m.Stale {
-		return "tile " + base + " stale"
+		c += " stale"
 	}
-	return "tile " + base
+	if m.Dim {
+		c += " dim"
+	}
+	return c
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

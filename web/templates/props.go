@@ -21,6 +21,9 @@ type Figure struct {
 	Level Level
 	// Note is a small qualifier under the label ("≤ 30s", "30 min"); optional.
 	Note string
+	// Title is the figure's tooltip, e.g. the true value of a capped one ("true
+	// value 112%"); optional.
+	Title string
 }
 
 // TileMeta is what every tile's root element carries.
@@ -31,6 +34,13 @@ type TileMeta struct {
 	// Stale marks a tile whose data comes from a failing source: the last good
 	// figures stay, with a visible STALE badge.
 	Stale bool
+	// Dim marks a tile whose every source is failing: its figures are dimmed. A
+	// tile mixing sources with one failing is Stale (badge) but not Dim; its
+	// per-source parts dim on their own.
+	Dim bool
+	// StaleNames names the failing sources in the badge of a tile that mixes
+	// sources ("comm100"); empty otherwise.
+	StaleNames string
 	// Sources lists the ids of the sources the tile's data comes from, space
 	// separated; the page marks the tile stale when one of them ages out.
 	Sources string
@@ -43,6 +53,9 @@ type QueueTileProps struct {
 	Figures []Figure
 	// Empty, when set, replaces the figures (no data yet, no skills in view).
 	Empty string
+	// Extra is a slot for more content under the figures (a sparkline), already
+	// rendered; nil renders nothing.
+	Extra []byte
 }
 
 // ChannelFigures is one channel's figures on a skill tile.
@@ -66,6 +79,18 @@ type SkillTileProps struct {
 	Channels []ChannelFigures
 	// Agents are the skill's agents by state (available, busy, away).
 	Agents []StateCount
+	// Extra is a slot for more content in the tile (a sparkline), already
+	// rendered; nil renders nothing.
+	Extra []byte
+}
+
+// SkillsMoreProps is the wall's note on the skills it left off for lack of room.
+type SkillsMoreProps struct {
+	ID string
+	// Text is "+12 more skills, all OK" or "+12 more skills: 1 ◆ CRIT"; empty when
+	// every skill is shown (the element stays, empty, so it can be swapped).
+	Text  string
+	Level Level
 }
 
 // SkillsGridProps is the swappable container of skill tiles. It is re-sent whole
@@ -76,6 +101,8 @@ type SkillsGridProps struct {
 	Class string
 	// Tiles holds the rendered skill tiles, in order.
 	Tiles [][]byte
+	// More is the rendered SkillsMore note (wall only); nil elsewhere.
+	More  []byte
 	Empty string
 }
 
@@ -103,7 +130,17 @@ type AgentRow struct {
 	// Load is "open / max" ("—" when unknown); LoadClass sizes its bar (ld-0..ld-10).
 	Load      string
 	LoadClass string
+	// LoadTitle is the load bar's tooltip when the load is capped ("true load 150%").
+	LoadTitle string
 	Today     string
+	// Source is the agent's source id; Dim marks a row from a failing source.
+	Source string
+	Dim    bool
+	// Level is warn or crit when the agent has been in the state longer than the
+	// board's threshold for it (twice as long for crit); WarnAtMS and CritAtMS are
+	// those instants (Unix ms) for the page to raise the level between polls.
+	Level              Level
+	WarnAtMS, CritAtMS string
 }
 
 // SortLink is one sort option of the manager's agent list.
@@ -133,8 +170,10 @@ type TodayGroupProps struct {
 	ID    string
 	Class string // "now" or "day"
 	Title string
-	// Stale marks figures from a failing source.
+	// Stale marks figures from a failing source; Source is that source's id (the
+	// page dims the group when it ages out).
 	Stale   bool
+	Source  string
 	Figures []Figure
 }
 
@@ -219,9 +258,15 @@ type PageProps struct {
 	CSRF   string
 	// Body holds extra tiles for an embed page (in order).
 	Body [][]byte
-	// Theme is an embed page's colour theme ("dark", "light", "transparent"); empty
-	// keeps the default (dark tiles on a transparent page).
+	// Theme is the page's colour theme: a wall's board theme ("dark", "light") or
+	// an embed's ?theme= ("dark", "light", "transparent"); empty keeps the default.
 	Theme string
+	// Size is the wall's size class ("hd", "sd", "uhd", "portrait"), a CSS hook.
+	Size string
+	// ThemeCSS is the board's generated stylesheet (its accent), empty for none.
+	ThemeCSS string
+	// LogoURL is the board's logo, same origin; empty for none.
+	LogoURL string
 	// History, on a manager page, shows the board as it was (time travel): the
 	// banner and the scrubber. Nil for a live page.
 	History *HistoryBar
