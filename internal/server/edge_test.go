@@ -347,3 +347,20 @@ func TestDeviceLinkIgnoresHostHeader(t *testing.T) {
 		t.Errorf("device link %q, want it on the listen address %s", link, e.ts.URL)
 	}
 }
+
+// TestHugeHeadersRefused: headers over max_header_bytes get 431, not a server that
+// buffers whatever it is sent.
+func TestHugeHeadersRefused(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) { o.Limits.MaxHeaderBytes = 4096 })
+	req, _ := http.NewRequest("GET", e.ts.URL+"/healthz", nil)
+	req.Header.Set("X-Junk", strings.Repeat("a", 64<<10))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("64 KiB of headers over a 4 KiB cap: %d, want 431", res.StatusCode)
+	}
+}
