@@ -54,6 +54,7 @@ func (w *World) newDay(d time.Time) {
 		a.HandledToday = 0
 		a.ChatTimeToday = 0
 		a.StatusTimeToday = [4]time.Duration{}
+		a.ReasonTimeToday = nil
 	}
 }
 
@@ -356,6 +357,12 @@ func (w *World) answer(a *Agent, c *Contact) {
 func (w *World) account() {
 	for _, a := range w.Agents {
 		a.StatusTimeToday[a.Status] += step
+		if a.Status == StatusAway && a.ReasonID != "" {
+			if a.ReasonTimeToday == nil {
+				a.ReasonTimeToday = map[string]time.Duration{}
+			}
+			a.ReasonTimeToday[a.ReasonID] += step
+		}
 		if len(a.Open) > 0 {
 			a.ChatTimeToday += step
 		}

@@ -106,6 +106,9 @@ type Agent struct {
 	ChatTimeToday time.Duration
 	// StatusTimeToday is time today per status (index by Status).
 	StatusTimeToday [4]time.Duration
+	// ReasonTimeToday is time today Away per away reason id (plain away, with no
+	// ReasonID, is not in it).
+	ReasonTimeToday map[string]time.Duration
 	// ShiftStart and ShiftEnd are offsets from local midnight; ShiftEnd may pass 24h
 	// for a night shift.
 	ShiftStart, ShiftEnd time.Duration

@@ -33,6 +33,8 @@ func Routes(sim *simulator.Simulator, mux *http.ServeMux) {
 	mux.HandleFunc("GET "+ops+"queuestate", s.lpAuth(s.handleLPQueueState))
 	mux.HandleFunc("GET "+ops+"engactivity", s.lpAuth(s.handleLPEngActivity))
 	mux.HandleFunc("GET "+ops+"sla", s.lpAuth(s.handleLPSLA))
+	mux.HandleFunc("GET "+ops+"agentactivity", s.lpAuth(s.handleLPAgentActivity))
+	mux.HandleFunc("POST "+ops+"agentactivity", s.lpAuth(s.handleLPAgentActivity))
 	mux.HandleFunc("GET "+ops+"msgqueuehealth/current/", s.lpAuth(s.handleLPMsgQueueHealth))
 	mux.HandleFunc("GET "+ops+"msgconversation", s.lpAuth(s.handleLPMsgConversation))
 	mux.HandleFunc("GET /lp-messaging-ewt-app/api/account/{account}/ewt", s.lpAuth(s.handleLPEWT))
