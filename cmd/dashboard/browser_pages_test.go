@@ -19,6 +19,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -275,7 +276,8 @@ func TestBrowserPages(t *testing.T) {
 }
 
 // grantClipboard lets the tab's pages on origin read the clipboard, so a test can
-// check what a copy button put there.
+// check what a copy button put there, and keeps the tab focused (the clipboard API
+// refuses unfocused pages; parallel tabs would otherwise take the focus away).
 func grantClipboard(t *testing.T, tb *tab, origin string) {
 	t.Helper()
 	c := chromedp.FromContext(tb.ctx)
@@ -290,6 +292,10 @@ func grantClipboard(t *testing.T, tb *tab, origin string) {
 			t.Fatalf("grant %s: %v", name, err)
 		}
 	}
+	tb.do(t, 10*time.Second, chromedp.Func(func(ctx context.Context, tt *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tt, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	}))
 }
 
 // embedTileURL is a signed embed link for one tile of the demo board, made with
