@@ -176,10 +176,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ready(ln.Addr().String())
 	}
 
-	select {
-	case <-ctx.Done():
-	case err := <-served:
-		return fmt.Errorf("http server: %w", err)
+	hup, stopHangups := hangups()
+	defer stopHangups()
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case <-hup:
+			checkReload(o.config, getenv, log)
+		case err := <-served:
+			return fmt.Errorf("http server: %w", err)
+		}
 	}
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
