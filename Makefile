@@ -22,7 +22,7 @@ RELEASE_GO := GOTOOLCHAIN=go1.27.3 $(GO)
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULNDB := bin/vulndb-$(VULNDB_VERSION)
 
-.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated ldflags lint tidy-check vulncheck assets clean
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated ldflags package package-check lint tidy-check vulncheck assets clean
 
 all: build
 
@@ -40,6 +40,18 @@ LDFLAGS    := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.buildD
 ## build: the dashboard binary (with the front-end libraries embedded), version stamped
 build: assets generate
 	$(RELEASE_GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dashboard
+
+## package: the .deb (binary, hardened systemd unit, /etc/ccdash/ccdash.yaml) in bin/
+ARCH ?= $(shell $(GO) env GOARCH)
+DEB  := bin/ccdash_$(VERSION)_$(ARCH).deb
+package: build
+	VERSION='$(VERSION)' ARCH='$(ARCH)' $(GO) tool nfpm package --config packaging/nfpm.yaml --packager deb --target $(DEB)
+	@echo "built $(DEB)"
+
+## package-check: build the .deb, inspect it, install it here and check its config
+## (what CI does; needs root for dpkg -i)
+package-check: package
+	packaging/check-deb.sh $(DEB)
 
 # ldflags prints the version stamp, for the test that checks `dashboard version`.
 ldflags:
