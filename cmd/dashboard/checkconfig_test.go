@@ -39,7 +39,7 @@ func exampleUncommented(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty := regexp.MustCompile(`^\s*(sources|users|rules): \[\]$`)
+	empty := regexp.MustCompile(`^\s*(sources|users|rules|webhooks): \[\]$`)
 	var out []string
 	for _, line := range strings.Split(string(raw), "\n") {
 		if empty.MatchString(line) {
@@ -60,7 +60,7 @@ func TestExampleConfigHasEveryKey(t *testing.T) {
 	t.Parallel()
 	full := exampleUncommented(t)
 	getenv := env(map[string]string{"COMM100_API_KEY": "k", "LP_APP_KEY": "a", "LP_SECRET": "b",
-		"LP_ACCESS_TOKEN": "c", "LP_ACCESS_TOKEN_SECRET": "d", "ALICE_HASH": testHash})
+		"LP_ACCESS_TOKEN": "c", "LP_ACCESS_TOKEN_SECRET": "d", "ALICE_HASH": testHash, "CCDASH_HOOK_SECRET": "h"})
 	if _, err := ParseConfig(full, getenv); err != nil {
 		t.Fatalf("the example with every key live is invalid: %v", err)
 	}
