@@ -30,8 +30,14 @@ const APITokenPrefix = "ccd_"
 // KindAPIToken is an integration holding an API token (Authorization: Bearer).
 const KindAPIToken Kind = "apitoken"
 
-// ErrUnknownAPIToken: no API token with that id.
-var ErrUnknownAPIToken = errors.New("auth: unknown API token id")
+// Errors of API tokens.
+var (
+	// ErrUnknownAPIToken: no API token with that id.
+	ErrUnknownAPIToken = errors.New("auth: unknown API token id")
+	// ErrInvalidAPIToken wraps ValidateAPIToken's refusals; the rest of the message
+	// says what to fix.
+	ErrInvalidAPIToken = errors.New("invalid API token")
+)
 
 // APIToken is a read-only credential for integrations (WFM tools, Grafana): scoped to
 // skills, revocable, kept hashed. The secret is shown once, at creation.
@@ -68,19 +74,19 @@ type APITokenStore interface {
 // ValidateAPIToken checks a new token's name, scopes and skills.
 func ValidateAPIToken(name string, scopes, skills []string) error {
 	if strings.TrimSpace(name) == "" || len(name) > 100 {
-		return fmt.Errorf("auth: API token name must be 1 to 100 characters")
+		return fmt.Errorf("%w: the name must be 1 to 100 characters", ErrInvalidAPIToken)
 	}
 	if len(scopes) == 0 {
-		return fmt.Errorf("auth: an API token needs at least one scope (%s)", strings.Join(APIScopes, ", "))
+		return fmt.Errorf("%w: it needs at least one scope (%s)", ErrInvalidAPIToken, strings.Join(APIScopes, ", "))
 	}
 	for _, s := range scopes {
 		if !slices.Contains(APIScopes, s) {
-			return fmt.Errorf("auth: unknown API token scope %q (one of %s)", s, strings.Join(APIScopes, ", "))
+			return fmt.Errorf("%w: unknown scope %q (one of %s)", ErrInvalidAPIToken, s, strings.Join(APIScopes, ", "))
 		}
 	}
 	for _, k := range skills {
 		if k == "" || len(k) > 200 || strings.ContainsFunc(k, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ',' }) {
-			return fmt.Errorf("auth: %q is not a skill key", k)
+			return fmt.Errorf("%w: %q is not a skill key", ErrInvalidAPIToken, k)
 		}
 	}
 	return nil

@@ -14,7 +14,13 @@ type (
 	LogoutPageProps  = templates.LogoutPageProps
 	DevicesPageProps = templates.DevicesPageProps
 	DeviceRow        = templates.DeviceRow
+	// APITokensPageProps and APITokenRow are /admin/api-tokens.
+	APITokensPageProps = templates.APITokensPageProps
+	APITokenRow        = templates.APITokenRow
 )
+
+// APITokensPage is the admin page for integrations' API tokens.
+func APITokensPage(p APITokensPageProps) templ.Component { return templates.APITokensPage(p) }
 
 // LoginPage is the sign-in form.
 func LoginPage(p LoginPageProps) templ.Component { return templates.LoginPage(p) }
