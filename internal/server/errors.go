@@ -114,7 +114,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, err error) (int,
 	if !known {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests {
+	if errors.Is(err, errNoDataYet) || errors.Is(err, errTooMany) {
+		// Transient: worth another try soon. (errUnavailable is how this server is
+		// configured; retrying does not help.)
 		w.Header().Set("Retry-After", "5")
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -26,10 +26,12 @@ func FuzzHTTPSurface(f *testing.F) {
 		"board=demo&view=wall", "board=demo&view=embed&tile=queue", "board=demo&view=embed&tile=skill-comm100-zz",
 		"board=lobby&view=manager&device=x", "board=demo&view=embed&token=a.b.c", "%zz", "a=%00", "next=//evil",
 		"board=demo&view=wall&skill=%01", "view=manager&board=" + strings.Repeat("x", 5000), "skill=comm100:a;sort=load",
+		"skill=comm100:a&metric=waiting&step=1m", "skill=comm100:b&metric=service_level&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&step=15m",
+		"at=10:40", "at=2026-03-02T10:40:00Z", "at=-1", "skill=comm100:a&metric=nope&step=0s", "format=csv&skill=comm100:a&metric=waiting",
 	} {
 		f.Add(seed)
 	}
-	e := newAuthEnv(f, nil)
+	e := newAuthEnv(f, func(o *Options) { o.History = recordedHistory(f) })
 	anon := e.client(f)
 	admin := e.client(f)
 	e.login(f, admin, "admin", adminPW)

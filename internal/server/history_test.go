@@ -22,7 +22,7 @@ import (
 var historyT0 = time.Now().UTC().Truncate(time.Minute).Add(-20 * time.Minute)
 
 // recordedHistory records those snapshots into a bolt history and waits for them.
-func recordedHistory(t *testing.T) *history.History {
+func recordedHistory(t testing.TB) *history.History {
 	t.Helper()
 	st, err := bolt.OpenHistory(filepath.Join(t.TempDir(), bolt.HistoryFile), bolt.HistoryOptions{NoSync: true})
 	if err != nil {
