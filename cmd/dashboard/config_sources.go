@@ -106,10 +106,6 @@ func (c *Config) validateSources() error {
 			errs = append(errs, field.Errorf(key+".id", "duplicate source id %q", s.ID))
 		}
 		ids[s.ID] = true
-		if err := s.validateVendor(); err != nil {
-			errs = append(errs, field.Within(key, err))
-			continue
-		}
 		if _, err := buildSource(*s); err != nil {
 			errs = append(errs, field.Within(key, err))
 		}
@@ -166,14 +162,6 @@ func (s *SourceConfig) validate() error {
 		errs = append(errs, field.Errorf(block, "missing: the %s account settings (see ccdash.example.yaml)", block))
 	}
 	return errors.Join(errs...)
-}
-
-// validateVendor applies the vendor block's rules (interim, see config_vendor.go).
-func (s *SourceConfig) validateVendor() error {
-	if s.Kind == "comm100" {
-		return field.Within("comm100", s.Comm100.validate())
-	}
-	return field.Within("liveperson", s.LivePerson.validate())
 }
 
 // buildSources turns the config's sources into pollers' sources, each with its own

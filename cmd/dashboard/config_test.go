@@ -82,7 +82,7 @@ func TestParseConfigBad(t *testing.T) {
 		{"missing comm100 block", "sources:\n  - kind: comm100\n", "sources[0].comm100"},
 		{"liveperson block on comm100", goodComm100 + "    liveperson: {account_id: \"1\"}\n", "sources[0].liveperson"},
 		{"lp missing creds", "sources:\n  - kind: liveperson\n    liveperson:\n      account_id: \"123\"\n", "sources[0].liveperson.app_key"},
-		{"lp both creds", lp + "      app_key: a\n      secret: b\n      access_token: c\n      access_token_secret: d\n", "sources[0].liveperson.app_key"},
+		{"lp both creds", lp + "      app_key: a\n      secret: b\n      access_token: c\n      access_token_secret: d\n", "sources[0].liveperson.client_id"},
 		{"lp api key part missing", "sources:\n  - kind: liveperson\n    liveperson: {account_id: \"1\", app_key: a, secret: b, access_token: c}\n", "sources[0].liveperson.access_token_secret"},
 		{"lp bad account", strings.Replace(lp, `"123"`, `"12/3"`, 1), "sources[0].liveperson.account_id"},
 		{"lp bad domain url", lp + "      domain_url: api.liveperson.net\n", "sources[0].liveperson.domain_url"},
