@@ -79,10 +79,11 @@ generate:
 check-generated: generate
 	@git diff --exit-code -- '*_templ.go' || { echo "generated templ files are stale: run 'make generate' and commit"; exit 1; }
 
-## lint: formatting and vet
+## lint: formatting, vet and staticcheck (pinned in go.mod as a Go tool)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); [ -z "$$out" ] || { echo "gofmt needed: $$out"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## tidy-check: fail if go.mod/go.sum are not what `go mod tidy` makes
 tidy-check:
