@@ -65,6 +65,25 @@ const figuresVisibleJS = `(() => {
 	return bad;
 })()`
 
+// skillTilesFitJS lists every skill tile figure (label, value, level word) that runs
+// out of its tile or into the tile's agent counts, wherever the tile is on the page.
+const skillTilesFitJS = `(() => {
+	const bad = [];
+	for (const tile of document.querySelectorAll('main .t-skill')) {
+		const tr = tile.getBoundingClientRect(), foot = tile.querySelector('.ag');
+		const fr = foot ? foot.getBoundingClientRect() : null;
+		for (const p of tile.querySelectorAll('.fig .fl, .fig .fv, .fig .fw')) {
+			const r = p.getBoundingClientRect();
+			if (r.width < 1 || getComputedStyle(p).display === 'none') continue;
+			const name = tile.id + ' .' + p.className + ' "' + p.textContent.trim() + '"';
+			if (r.bottom > tr.bottom + 0.5 || r.right > tr.right + 0.5) bad.push(name + ' runs out of its tile');
+			else if (fr && r.bottom > fr.top + 0.5) bad.push(name + ' runs into the agent counts');
+			if (bad.length > 8) return bad;
+		}
+	}
+	return bad;
+})()`
+
 // axeJS runs axe-core on the page and returns its serious and critical violations.
 const axeJS = `axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(
 	r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
@@ -154,6 +173,7 @@ func TestBrowserPages(t *testing.T) {
 		tb.waitJS(t, 10*time.Second, "a Comm100 agent's time in state shown as a lower bound",
 			`Array.from(document.querySelectorAll('#tile-agents .tis[data-atleast]')).some(e => /^≥ \d+:\d\d/.test(e.textContent))`)
 		noProblems(t, tb, "manager board scrolls sideways at 390 px", noHScrollJS(390))
+		noProblems(t, tb, "manager board skill tiles at 390 px", skillTilesFitJS)
 		shoot(t, tb, "phone", 390, 844)
 
 		skill := evalJS[string](t, tb, `document.querySelector('.t-skill h3 a').getAttribute('href')`)

@@ -120,7 +120,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("screenshot of the manager board", func(t *testing.T) {
 		t.Parallel()
-		app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 14})
+		app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 14, floor: "large"})
 		tb := newTab(t, browser, chromedp.WithNewBrowserContext()) // it signs in
 		tb.do(t, 10*time.Second, chromedp.EmulateViewport(1920, 1080))
 		// The wall's screenshots are taken on the large floor (TestBrowserWallLegible).
@@ -142,6 +142,7 @@ func TestBrowser(t *testing.T) {
 			}))
 			checkPNG(t, s.name, shot, 1920, 1080)
 			saveArtifact(t, s.name+".png", shot)
+			noProblems(t, tb, "manager board skill tiles at 1920 px", skillTilesFitJS)
 		}
 	})
 
