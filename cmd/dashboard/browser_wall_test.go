@@ -44,6 +44,13 @@ func axeSource(t *testing.T) string {
 func TestBrowserWallLegible(t *testing.T) {
 	browser := newBrowser(t)
 	app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 21, floor: "large"})
+	// The same floor on a light board with its own accent (theme, accent).
+	dir := t.TempDir()
+	light := filepath.Join(dir, "light.yaml")
+	if err := os.WriteFile(light, []byte("boards:\n  - id: demo\n    title: Light floor\n    theme: light\n    accent: \"#b45309\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lightApp := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 22, floor: "large", config: light, dataDir: filepath.Join(dir, "data")})
 	axe := axeSource(t)
 	screens := []struct {
 		name    string
@@ -54,20 +61,28 @@ func TestBrowserWallLegible(t *testing.T) {
 		// minSkills is the skill tiles it must show: its cells (views.wallLayouts)
 		// less the note's, with two-channel skills taking two.
 		minSkills int
+		app       *demoApp
 	}{
-		{"1080p", 1920, 1080, "hd", "wall.png", 12, 6},
-		{"4k", 3840, 2160, "uhd", "wall-4k.png", 20, 12},
-		{"1366x768", 1366, 768, "sd", "", 8, 2},
-		{"portrait", 1080, 1920, "portrait", "wall-portrait.png", 12, 6},
+		{"1080p", 1920, 1080, "hd", "wall.png", 12, 6, app},
+		{"4k", 3840, 2160, "uhd", "wall-4k.png", 20, 12, app},
+		{"1366x768", 1366, 768, "sd", "", 8, 2, app},
+		{"portrait", 1080, 1920, "portrait", "wall-portrait.png", 12, 6, app},
+		{"1080p light theme", 1920, 1080, "hd", "", 12, 6, lightApp},
 	}
 	var hdRows int
 	for _, sc := range screens {
 		t.Run(sc.name, func(t *testing.T) {
 			tb := newTab(t, browser)
 			tb.do(t, 10*time.Second, chromedp.EmulateViewport(sc.w, sc.h))
-			tb.open(t, app.WallURL)
+			tb.open(t, sc.app.WallURL)
 			tb.waitJS(t, 60*time.Second, "the wall laid out for size "+sc.size+" with both sources healthy",
 				`document.body.getAttribute('data-size') === '`+sc.size+`' && `+hasFiguresJS+` && `+sourceHealthyJS("comm100")+` && `+sourceHealthyJS("liveperson"))
+			if sc.app == lightApp {
+				got := evalJS[string](t, tb, `document.body.className + ' ' + getComputedStyle(document.querySelector('.wh h1'), '::before').backgroundColor`)
+				if !strings.Contains(got, "theme-light") || !strings.HasSuffix(got, "rgb(180, 83, 9)") {
+					t.Errorf("light board: body class and accent bar %q, want theme-light and the accent rgb(180, 83, 9)", got)
+				}
+			}
 			var a wallAudit
 			if err := json.Unmarshal([]byte(evalJS[string](t, tb, wallAuditJS)), &a); err != nil {
 				t.Fatal(err)
@@ -88,10 +103,11 @@ func TestBrowserWallLegible(t *testing.T) {
 			if a.AgentRows < sc.minRows {
 				t.Errorf("%d agent rows, want at least %d", a.AgentRows, sc.minRows)
 			}
-			switch sc.size {
-			case "hd":
+			switch {
+			case sc.app != app:
+			case sc.size == "hd":
 				hdRows = a.AgentRows
-			case "uhd":
+			case sc.size == "uhd":
 				if a.AgentRows <= hdRows {
 					t.Errorf("4K lists %d agents, 1080p %d: want more rows on 4K, not just bigger", a.AgentRows, hdRows)
 				}

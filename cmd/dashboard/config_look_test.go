@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +47,28 @@ boards:
 		if err == nil || !strings.Contains(err.Error(), " "+tc.key+": ") {
 			t.Errorf("%s: error %v, want one naming %s", tc.yaml, err, tc.key)
 		}
+	}
+
+	// A logo file in data_dir: checked at start-up, served by the server.
+	dir := t.TempDir()
+	c, err = ParseConfig([]byte("boards:\n  - id: lobby\n    logo: acme.png\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	boards, err = buildBoards(c.Boards, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := readLogos(boards, dir); err == nil || !strings.Contains(err.Error(), "boards[0].logo: acme.png: not found") {
+		t.Errorf("missing logo file: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "acme.png"), []byte("png"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := readLogos(boards, dir); err != nil || boards[0].LogoFile != filepath.Join(dir, "acme.png") || boards[0].LogoURL != "/theme/lobby.logo" {
+		t.Errorf("logo file: err %v, file %q, url %q", err, boards[0].LogoFile, boards[0].LogoURL)
+	}
+	if _, err := ParseConfig([]byte("boards:\n  - id: lobby\n    logo: ../etc/acme.png\n"), env(nil)); err == nil {
+		t.Error("logo ../etc/acme.png: no error")
 	}
 }

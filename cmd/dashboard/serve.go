@@ -107,6 +107,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if err := readLogos(boards, cfg.DataDir); err != nil {
+		return err
+	}
 	var demoAdmin *auth.User
 	if isDemo && len(cfg.Users) == 0 {
 		if demoAdmin, err = newDemoAdmin(stdout); err != nil {

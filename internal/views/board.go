@@ -38,6 +38,9 @@ type Board struct {
 	Accent string
 	// LogoURL is the board's logo as the page loads it (same origin); "" for none.
 	LogoURL string
+	// LogoFile, when set, is the logo's file (in data_dir; LogoURL is then
+	// LogoFileURL): the server reads and serves it.
+	LogoFile string
 }
 
 // TileKind names a kind of tile.

@@ -260,13 +260,19 @@ func ThemeCSSURL(b Board) string {
 	return "/theme/" + url.PathEscape(b.ID) + ".css"
 }
 
+// LogoFileURL is where the server serves a board's logo file.
+func LogoFileURL(boardID string) string { return "/theme/" + url.PathEscape(boardID) + ".logo" }
+
+// LogoTypes are the logo files a board may name, by extension, with their type.
+var LogoTypes = map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
 // ThemeCSS is the stylesheet ThemeCSSURL names: the accent as a custom property.
 // Accent is validated as #rrggbb, so it is safe to write into CSS.
 func ThemeCSS(b Board) []byte {
 	if b.Accent == "" {
 		return nil
 	}
-	return []byte(":root, body { --accent-deco: " + b.Accent + "; }\n")
+	return []byte(":root, body, body.aud-wall { --accent-deco: " + b.Accent + "; }\n")
 }
 
 // layoutClass tells the page grid which regions exist, so a board with fewer tiles
