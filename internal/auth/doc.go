@@ -6,7 +6,7 @@
 //	users, _ := auth.NewUsers(cfg.Users)                  // bcrypt hashes from `dashboard hash-password`
 //	sm := auth.NewSessionManager(store, auth.SessionOptions{Secure: tlsOrTrustedProxy}) // store: a SessionStore (bolt) or goredisstore
 //	devices, _ := bolt.NewDeviceStore(db)                 // internal/bolt, in data_dir
-//	rs := &auth.Resolver{Sessions: sm, Users: users, Devices: devices, EmbedKey: key}
+//	rs := &auth.Resolver{Sessions: sm, Users: users, Devices: devices, EmbedKey: key, EmbedLinks: links}
 //	limiter := auth.NewLoginLimiter(auth.LimiterOptions{})
 //
 //	pages := sm.LoadAndSave(auth.RequireCSRF(key, sm)(router)) // every form carries auth.CSRFToken(ctx)

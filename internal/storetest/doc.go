@@ -1,7 +1,7 @@
 // Package storetest holds one contract suite per store interface (Devices for
-// auth.DeviceStore, Sessions for auth.SessionStore, …). Every implementation — the
-// embedded one in internal/bolt and any networked one — runs the same suite from its
-// own tests, so they cannot drift apart:
+// auth.DeviceStore, Sessions for auth.SessionStore, EmbedLinks for auth.EmbedLinkStore,
+// …). Every implementation — the embedded one in internal/bolt and any networked
+// one — runs the same suite from its own tests, so they cannot drift apart:
 //
 //	func TestDevices(t *testing.T) { storetest.Devices(t, newDeviceStore) }
 //
