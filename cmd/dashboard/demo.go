@@ -68,7 +68,7 @@ func demoSources(url string, cfg simulator.Config) []SourceConfig {
 			Email: cfg.Comm100.Email, ClientID: cfg.Comm100.ClientID, Password: cfg.Comm100.Password,
 		},
 	}
-	// LivePerson at 15s: one poll is about 11 requests, and the simulator enforces
+	// LivePerson at 15s: one poll is about 12 requests, and the simulator enforces
 	// 300 per 5 minutes per vendor like Comm100 documents.
 	lp := SourceConfig{
 		ID: "liveperson", Kind: "liveperson", Interval: Duration(15 * time.Second),

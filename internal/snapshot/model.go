@@ -167,6 +167,29 @@ type Agent struct {
 	HandledToday Opt[int64] `json:"handledToday"`
 	// Skills holds the Keys of the skills the agent serves.
 	Skills []string `json:"skills"`
+	// Activity is the agent's day so far by state (LivePerson Operational Realtime
+	// agentactivity, chat agents); nil when the source does not report it.
+	Activity *Activity `json:"activity,omitempty"`
+}
+
+// Activity is time logged in and time in each state over a window that ends now (the
+// day so far). The vendor gives durations only: the current state is Agent.State.
+type Activity struct {
+	// Window is how far back the figures reach (since the day began).
+	Window   time.Duration      `json:"window"`
+	LoggedIn Opt[time.Duration] `json:"loggedIn"`
+	Online   Opt[time.Duration] `json:"online"`
+	BackSoon Opt[time.Duration] `json:"backSoon"`
+	Away     Opt[time.Duration] `json:"away"`
+	// AwayReasons is time away per away reason, longest first.
+	AwayReasons []ReasonTime `json:"awayReasons,omitempty"`
+}
+
+// ReasonTime is time spent away for one reason.
+type ReasonTime struct {
+	// Reason is the reason's display text (its vendor id when no name is known).
+	Reason string        `json:"reason"`
+	Time   time.Duration `json:"time"`
 }
 
 // Account holds account-level figures from one source (Comm100 Today and RightNow,

@@ -60,8 +60,8 @@ func hiddenRune(r rune) bool {
 	return false
 }
 
-// CleanPart returns p with every vendor display string (skill names, agent names and
-// away reasons) passed through CleanText. The poller applies it once to each good
+// CleanPart returns p with every vendor display string (skill names, agent names,
+// away reasons, activity reasons) passed through CleanText. The poller applies it once to each good
 // Part, so nothing downstream sees a raw vendor string. p's slices are copied, not
 // changed.
 func CleanPart(p Part) Part {
@@ -73,6 +73,14 @@ func CleanPart(p Part) Part {
 	for i := range p.Agents {
 		p.Agents[i].Name = CleanText(p.Agents[i].Name)
 		p.Agents[i].Reason = CleanText(p.Agents[i].Reason)
+		if act := p.Agents[i].Activity; act != nil && len(act.AwayReasons) > 0 {
+			c := *act
+			c.AwayReasons = append([]ReasonTime(nil), act.AwayReasons...)
+			for j := range c.AwayReasons {
+				c.AwayReasons[j].Reason = CleanText(c.AwayReasons[j].Reason)
+			}
+			p.Agents[i].Activity = &c
+		}
 	}
 	return p
 }

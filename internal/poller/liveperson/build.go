@@ -24,6 +24,9 @@ type lpBuild struct {
 	// handled chats earlier but has no current state is not on the board.
 	chatHandled, msgHandled map[string]snapshot.Opt[int64]
 
+	// activity per agent id (agentactivity), attached to agents the board lists.
+	activity map[string]*snapshot.Activity
+
 	chatWaiting, msgWaiting snapshot.Opt[int64] // account totals
 	msgOngoing              snapshot.Opt[int64]
 }
@@ -43,7 +46,8 @@ func newLPBuild(source string, timeframe, interval int, now time.Time) *lpBuild 
 	return &lpBuild{source: source, timeframe: timeframe, interval: interval, now: now,
 		skills: map[string]*lpSkill{}, agents: map[string]*lpAgent{},
 		names: map[string]string{}, reasons: map[string]string{},
-		chatHandled: map[string]snapshot.Opt[int64]{}, msgHandled: map[string]snapshot.Opt[int64]{}}
+		chatHandled: map[string]snapshot.Opt[int64]{}, msgHandled: map[string]snapshot.Opt[int64]{},
+		activity: map[string]*snapshot.Activity{}}
 }
 
 func (b *lpBuild) skill(id string) *lpSkill {
@@ -146,6 +150,7 @@ func (b *lpBuild) part() snapshot.Part {
 		msg := b.msgHandled[a.ID]
 		fill(&msg, la.kmmClosed)
 		a.HandledToday = sumOpt(b.chatHandled[a.ID], msg)
+		a.Activity = b.activity[a.ID]
 		if a.State != snapshot.Offline {
 			loggedIn++
 		}

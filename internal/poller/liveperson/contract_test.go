@@ -2,6 +2,7 @@ package liveperson
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -425,4 +426,51 @@ func TestLPContractAgentMetricsStatus(t *testing.T) {
 		t.Errorf("skill 3 name = %q, want the name from the agent record", got)
 	}
 	eqOpt(t, "logged in", p.Accounts[0].RightNow.LoggedInAgents, int64(2))
+}
+
+// TestLPContractAgentActivity reads the documented example: states by id, the Away
+// entry whose own total is 0 while its reasons hold 125 s, reasons named from account
+// config and longest first.
+func TestLPContractAgentActivity(t *testing.T) {
+	t.Parallel()
+	b := withAgent(withAgent(lpTestBuild(), "2"), "3")
+	b.reasons["2642559712"] = "Lunch"
+	if err := b.agentActivity(8*time.Hour, fixture(t, "lp-oprt_agentactivity_1.json")); err != nil {
+		t.Fatal(err)
+	}
+	a2, a3 := partAgent(t, b.part(), "2").Activity, partAgent(t, b.part(), "3").Activity
+	if a2 == nil || a3 == nil {
+		t.Fatalf("activity missing: %v %v", a2, a3)
+	}
+	eqOpt(t, "2 logged in", a2.LoggedIn, 7200*time.Second)
+	eqOpt(t, "2 online", a2.Online, 4714*time.Second)
+	eqOpt(t, "2 back soon", a2.BackSoon, 2361*time.Second)
+	eqOpt(t, "2 away", a2.Away, 125*time.Second)
+	want := []snapshot.ReasonTime{{Reason: "Lunch", Time: 72 * time.Second}, {Reason: "2642559112", Time: 53 * time.Second}}
+	if !slices.Equal(a2.AwayReasons, want) || a2.Window != 8*time.Hour {
+		t.Errorf("2 reasons %v window %v, want %v, 8h", a2.AwayReasons, a2.Window, want)
+	}
+	eqOpt(t, "3 away", a3.Away, time.Duration(0))
+	if len(a3.AwayReasons) != 0 {
+		t.Errorf("3 reasons = %v, want none", a3.AwayReasons)
+	}
+	if err := b.agentActivity(time.Hour, []byte(`{"metricsTotals":[]}`)); err == nil {
+		t.Error("an answer without agentsMetrics was accepted")
+	}
+}
+
+func TestActivityWindow(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		at   time.Time
+		want int
+	}{
+		{time.Date(2025, 3, 12, 6, 30, 59, 0, time.UTC), 390},
+		{time.Date(2025, 3, 12, 0, 0, 20, 0, time.UTC), 1},
+		{time.Date(2025, 3, 12, 23, 59, 59, 0, time.UTC), 1439},
+	} {
+		if got := activityWindow(tc.at); got != tc.want {
+			t.Errorf("activityWindow(%v) = %d, want %d", tc.at, got, tc.want)
+		}
+	}
 }

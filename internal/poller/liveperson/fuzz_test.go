@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
 // lpFuzzSeeds adds every LivePerson example as a seed.
@@ -41,7 +43,22 @@ func FuzzLPParsers(f *testing.F) {
 		_, _ = b.kmmMetrics(body)
 		_, _ = b.kmmAgentView(body)
 		_, _ = b.agentMetricsStatus(body)
+		_ = b.agentActivity(time.Hour, body)
 		p := b.part()
+		for _, a := range p.Agents {
+			if act := a.Activity; act != nil {
+				for _, d := range []snapshot.Opt[time.Duration]{act.LoggedIn, act.Online, act.BackSoon, act.Away} {
+					if v, ok := d.Get(); ok && v < 0 {
+						t.Fatalf("negative activity time %v survived", v)
+					}
+				}
+				for _, r := range act.AwayReasons {
+					if r.Time < 0 || r.Reason == "" {
+						t.Fatalf("bad away reason %+v", r)
+					}
+				}
+			}
+		}
 		for _, s := range p.Skills {
 			for _, q := range s.Queues {
 				if v, ok := q.Waiting.Get(); ok && v < 0 {

@@ -21,7 +21,8 @@ import (
 // Requests go one after another: LivePerson limits concurrent requests per account
 // and asks for smooth, not bursty, traffic.
 //
-// Requests per poll with the defaults: chat 3 + one SLA histogram per chat skill;
+// Requests per poll with the defaults: chat 4 (agentactivity included) + one SLA
+// histogram per chat skill;
 // messaging 3 + ceil(messaging skills/50) KMM metrics pages; agents
 // ceil(agents/50) pages. Every 10 minutes add the Domain API (1) and account config
 // (skills, status reasons: 2); OAuth 2.0 adds one token request per token lifetime.
@@ -74,6 +75,19 @@ func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
 		}
 		if err := s.apply(body); err != nil {
 			return badResponse("liveperson "+s.method, err)
+		}
+	}
+	// Agent activity over the day so far; an account without the method keeps going.
+	tfDay := activityWindow(b.now)
+	q := url.Values{"timeframe": {strconv.Itoa(tfDay)}, "agentIds": {"all"}, "v": {"1"}}
+	body, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath("agentactivity"), q, nil, "liveperson agentactivity")
+	switch {
+	case notEnabled(err):
+	case err != nil:
+		return err
+	default:
+		if err := b.agentActivity(time.Duration(tfDay)*time.Minute, body); err != nil {
+			return badResponse("liveperson agentactivity", err)
 		}
 	}
 	// SLA per chat skill (the histogram has no per-skill breakdown), over the recent

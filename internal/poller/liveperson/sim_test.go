@@ -172,6 +172,41 @@ func TestLivePersonAgreesWithSimulatorTruth(t *testing.T) {
 			if loggedIn == 0 {
 				t.Fatal("no LP agent logged in; the test needs some")
 			}
+			// agentactivity: the day so far per state is the floor's time per status.
+			var withActivity int
+			sim.View(func(wd *simulator.World) {
+				for _, sa := range wd.AgentsOf(simulator.VendorLivePerson) {
+					a, ok := agents[sa.ID]
+					if !ok {
+						continue
+					}
+					if a.Activity == nil {
+						t.Errorf("agent %s has no activity", sa.ID)
+						continue
+					}
+					withActivity++
+					st, sec := sa.StatusTimeToday, func(d time.Duration) time.Duration { return d.Truncate(time.Second) }
+					on, back, away := sec(st[simulator.StatusOnline]), sec(st[simulator.StatusBackSoon]), sec(st[simulator.StatusAway])
+					wantOpt(t, "agent "+sa.ID+" online today", a.Activity.Online, on)
+					wantOpt(t, "agent "+sa.ID+" back soon today", a.Activity.BackSoon, back)
+					wantOpt(t, "agent "+sa.ID+" away today", a.Activity.Away, away)
+					wantOpt(t, "agent "+sa.ID+" logged in today", a.Activity.LoggedIn, on+back+away)
+					var reasons time.Duration
+					for _, r := range a.Activity.AwayReasons {
+						reasons += r.Time
+					}
+					var want time.Duration
+					for _, d := range sa.ReasonTimeToday {
+						want += sec(d)
+					}
+					if reasons != want {
+						t.Errorf("agent %s away reasons %v, want %v", sa.ID, reasons, want)
+					}
+				}
+			})
+			if withActivity == 0 {
+				t.Error("no agent with activity to compare")
+			}
 			wantOpt(t, "logged in", p.Accounts[0].RightNow.LoggedInAgents, int64(loggedIn))
 		})
 	}
