@@ -173,12 +173,15 @@ func (h *History) write(ctx context.Context, s *snapshot.Snapshot) {
 	h.open.add(s, h.raw.lay, h.raw.cells, at)
 	h.newest, h.lastVersion = at, s.Version
 	h.mu.Unlock()
-	if h.commit(ctx, entries) {
-		h.recorded.Add(1)
-	}
+	ok := h.commit(ctx, entries)
 	if at.Sub(h.lastTrim) >= time.Minute {
 		h.lastTrim = at
 		h.trim(ctx, at)
+	}
+	// Counted once the snapshot is fully handled, trim included, so a caller that
+	// waits for the count sees the store as this snapshot left it.
+	if ok {
+		h.recorded.Add(1)
 	}
 }
 
