@@ -36,7 +36,7 @@ func BenchmarkBroadcastWebSocket(b *testing.B) {
 
 func benchWebSocket(b *testing.B, n int) {
 	if err := raiseFileLimit(uint64(2*n + 256)); err != nil {
-		b.Skipf("cannot open %d sockets: %v", 2*n, err)
+		b.Fatalf("cannot open %d sockets: %v (raise ulimit -n)", 2*n, err)
 	}
 	h := New(Options{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
