@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,21 +28,28 @@ boards:
           crit: 999
 `
 
-// TestAlertSoundOnKiosk: in Chromium started with the kiosk autoplay flag a breach
-// makes the wall play its tone (counted on body[data-alert-tones]) and repeat it
-// every sound_every; a manager's acknowledgement stops it on the wall.
-func TestAlertSoundOnKiosk(t *testing.T) {
-	browser := newBrowser(t, chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+// openSoundingWall starts the demo with alertsDemoConfig and opens its wall in a tab
+// of browser until the banner asks for sound; marker is the wall page's (open).
+func openSoundingWall(t *testing.T, browser context.Context, seed int64) (app *demoApp, wall *tab, marker string) {
+	t.Helper()
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "ccdash.yaml")
 	if err := os.WriteFile(cfgPath, []byte(alertsDemoConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 31, dataDir: filepath.Join(dir, "data"), config: cfgPath})
-
-	wall := newTab(t, browser, chromedp.WithNewBrowserContext())
-	marker := wall.open(t, app.WallURL)
+	app = startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: seed, dataDir: filepath.Join(dir, "data"), config: cfgPath})
+	wall = newTab(t, browser, chromedp.WithNewBrowserContext())
+	marker = wall.open(t, app.WallURL)
 	wall.waitJS(t, 45*time.Second, "the alert banner with sound", `document.querySelector('#tile-alerts[data-sound="crit"] [data-testid="alert"]') !== null`)
+	return app, wall, marker
+}
+
+// TestAlertSoundOnKiosk: in Chromium started with the kiosk autoplay flag a breach
+// makes the wall play its tone (counted on body[data-alert-tones]) and repeat it
+// every sound_every; a manager's acknowledgement stops it on the wall.
+func TestAlertSoundOnKiosk(t *testing.T) {
+	browser := newBrowser(t, chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+	app, wall, marker := openSoundingWall(t, browser, 31)
 	wall.waitJS(t, 20*time.Second, "the first tone", `Number(document.body.dataset.alertTones || 0) >= 1`)
 	wall.waitJS(t, 20*time.Second, "the tone to repeat", `Number(document.body.dataset.alertTones || 0) >= 2`)
 	if n := evalJS[int](t, wall, `document.querySelectorAll('[data-testid="sound-enable"]').length`); n != 0 {
@@ -83,5 +91,32 @@ func TestAlertSoundOnKiosk(t *testing.T) {
 	}
 	if anim := evalJS[string](t, wall, `getComputedStyle(document.getElementById('tile-alerts')).animationName`); anim != "none" {
 		t.Errorf("banner still pulses after the ack: %q", anim)
+	}
+}
+
+// TestAlertTapToEnableSound: in Chromium without the autoplay flag the wall cannot
+// start its AudioContext, so when an alert should sound it shows one "Tap to enable
+// sound" button instead of playing; a tap (a real click, a user gesture) plays the
+// tone and the button goes away for good.
+func TestAlertTapToEnableSound(t *testing.T) {
+	_, wall, marker := openSoundingWall(t, newBrowser(t), 32)
+	wall.waitJS(t, 20*time.Second, "the tap-to-enable button", `document.querySelector('[data-testid="sound-enable"]') !== null`)
+	if n := evalJS[int](t, wall, `Number(document.body.dataset.alertTones || 0)`); n != 0 {
+		t.Fatalf("%d tones played before any gesture, want none (the browser blocks them)", n)
+	}
+	if n := evalJS[int](t, wall, `document.querySelectorAll('[data-testid="sound-enable"]').length`); n != 1 {
+		t.Errorf("%d tap-to-enable buttons, want exactly one", n)
+	}
+	if vis := evalJS[bool](t, wall, `(function(){var b=document.querySelector('[data-testid="sound-enable"]').getBoundingClientRect();return b.width>0&&b.height>0&&b.bottom<=innerHeight&&b.right<=innerWidth})()`); !vis {
+		t.Error("the tap-to-enable button is not on screen")
+	}
+	wall.do(t, 20*time.Second, chromedp.Click(chromedp.CSS(`[data-testid="sound-enable"]`)))
+	wall.waitJS(t, 20*time.Second, "the tone after the tap", `Number(document.body.dataset.alertTones || 0) >= 1`)
+	wall.waitJS(t, 20*time.Second, "the tone to repeat", `Number(document.body.dataset.alertTones || 0) >= 2`)
+	if n := evalJS[int](t, wall, `document.querySelectorAll('[data-testid="sound-enable"]').length`); n != 0 {
+		t.Errorf("%d tap-to-enable buttons after the tap, want none", n)
+	}
+	if !evalJS[bool](t, wall, markerJS(marker)) {
+		t.Error("the wall reloaded; the tap must work in place")
 	}
 }
