@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -359,6 +360,56 @@ func TestCheckFalseClosesOnNextPing(t *testing.T) {
 	h.hub.Publish("a", []byte("d1"), []byte("F1"))
 	if got := read(t, unchecked); got != "d1" {
 		t.Errorf("unchecked client got %q, want %q", got, "d1")
+	}
+}
+
+// TestRecheckConsultsCheckAtOnce: with a check interval of an hour, Recheck still
+// makes every socket ask its Check now, and only the one that fails is closed.
+func TestRecheckConsultsCheckAtOnce(t *testing.T) {
+	t.Parallel()
+	var allowed atomic.Bool
+	allowed.Store(true)
+	h := newHarness(t, Options{CheckInterval: time.Hour}, func(r *http.Request, so *ServeOptions) {
+		if r.URL.Query().Get("key") == "session" {
+			so.Check = allowed.Load
+		}
+	})
+	checked := h.dial(t, "topic=a&key=session", nil)
+	other := h.dial(t, "topic=a", nil)
+	waitSubscribers(t, h.hub, "a", 2)
+	allowed.Store(false)
+	h.hub.Recheck()
+	if ce := readClose(t, checked); ce.Code != StatusUnauthorized {
+		t.Errorf("closed with %d, want %d", ce.Code, StatusUnauthorized)
+	}
+	waitSubscribers(t, h.hub, "a", 1)
+	h.hub.Publish("a", []byte("d1"), []byte("F1"))
+	if got := read(t, other); got != "d1" {
+		t.Errorf("the other client got %q, want %q", got, "d1")
+	}
+}
+
+// TestEndTopicClosesOnlyThatTopic: EndTopic closes the topic's sockets with the
+// code given and forgets its state; other topics stay.
+func TestEndTopicClosesOnlyThatTopic(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{}, nil)
+	gone := h.dial(t, "topic=a", nil)
+	stays := h.dial(t, "topic=b", nil)
+	waitSubscribers(t, h.hub, "a", 1)
+	waitSubscribers(t, h.hub, "b", 1)
+	if n := h.hub.EndTopic("a", StatusKicked, "board removed"); n != 1 {
+		t.Errorf("EndTopic closed %d, want 1", n)
+	}
+	if ce := readClose(t, gone); ce.Code != StatusKicked || ce.Reason != "board removed" {
+		t.Errorf("closed with %d %q, want %d %q", ce.Code, ce.Reason, StatusKicked, "board removed")
+	}
+	if slices.Contains(h.hub.Topics(), "a") || h.hub.DropTopic("a") {
+		t.Error("topic a still known after EndTopic")
+	}
+	h.hub.Publish("b", []byte("d1"), []byte("F1"))
+	if got := read(t, stays); got != "d1" {
+		t.Errorf("topic b got %q, want %q", got, "d1")
 	}
 }
 

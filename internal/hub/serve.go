@@ -128,13 +128,15 @@ func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts S
 				return "write: " + err.Error()
 			}
 			h.sent.Add(1)
+		case <-s.recheck:
+			if opts.Check != nil && !opts.Check() {
+				return h.unauthorized(c, s)
+			}
 		case now := <-ticker.C:
 			if opts.Check != nil && now.Sub(lastCheck) >= h.opts.CheckInterval {
 				lastCheck = now
 				if !opts.Check() {
-					h.unsubscribe(s)
-					h.kicked.Add(1)
-					return h.closeWith(c, StatusUnauthorized, "unauthorized")
+					return h.unauthorized(c, s)
 				}
 			}
 			if err := dl.ping(); err != nil {
@@ -147,6 +149,13 @@ func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts S
 			return "client gone: " + context.Cause(ctx).Error()
 		}
 	}
+}
+
+// unauthorized ends s, whose credential no longer checks out, with 4001.
+func (h *Hub) unauthorized(c *websocket.Conn, s *subscriber) string {
+	h.unsubscribe(s)
+	h.kicked.Add(1)
+	return h.closeWith(c, StatusUnauthorized, "unauthorized")
 }
 
 // deadline bounds each write and ping on one socket with a single timer made

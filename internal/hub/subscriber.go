@@ -19,6 +19,10 @@ type subscriber struct {
 	// it, always with a non-blocking send under the topic lock.
 	queue chan []byte
 
+	// recheck asks the socket to run its credential check now (Hub.Recheck);
+	// capacity one, sent to without blocking.
+	recheck chan struct{}
+
 	// done is closed once, by end, when the hub ends the subscription. code and
 	// reason are written before the close and read only after it, so the
 	// channel close orders them.
@@ -30,10 +34,11 @@ type subscriber struct {
 
 func newSubscriber(topic, key string, queueSize int) *subscriber {
 	return &subscriber{
-		topic: topic,
-		key:   key,
-		queue: make(chan []byte, queueSize),
-		done:  make(chan struct{}),
+		topic:   topic,
+		key:     key,
+		queue:   make(chan []byte, queueSize),
+		recheck: make(chan struct{}, 1),
+		done:    make(chan struct{}),
 	}
 }
 

@@ -51,7 +51,7 @@ func (s *Server) handleDeviceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	board, name := r.PostFormValue("board"), strings.TrimSpace(r.PostFormValue("name"))
-	if _, known := s.boards[board]; !known {
+	if _, known := s.boardSet().board(board); !known {
 		s.renderDevices(w, r, http.StatusBadRequest, p, views.DevicesPageProps{Error: "Choose one of the boards."})
 		return
 	}
@@ -103,7 +103,7 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 	props.CSRF = auth.CSRFToken(r.Context())
 	props.User = p.Name
 	props.Version = s.opts.Build.String()
-	props.Boards = s.boardOrder
+	props.Boards = s.boardSet().order
 	if s.auth.opts.Devices != nil {
 		devs, err := s.auth.opts.Devices.List(r.Context())
 		if err != nil {

@@ -29,8 +29,8 @@ func (s *Server) renderEmbeds(w http.ResponseWriter, r *http.Request, code int, 
 		User:  p.Name, Admin: true, Active: "/admin/embeds", Version: s.opts.Build.String(),
 	}, CSRF: auth.CSRFToken(r.Context()), Error: errText, Revocable: s.auth.opts.EmbedLinks != nil}
 	snap := s.opts.Store.Load()
-	for _, id := range s.boardOrder {
-		props.Boards = append(props.Boards, views.EmbedTiles(s.boards[id], snap))
+	for _, b := range s.Boards() {
+		props.Boards = append(props.Boards, views.EmbedTiles(b, snap))
 	}
 	if s.auth.opts.EmbedLinks != nil {
 		links, err := s.auth.opts.EmbedLinks.List(r.Context())

@@ -25,7 +25,7 @@ func (s *Server) handleAlertAck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	board := chi.URLParam(r, "board")
-	b, ok := s.boards[board]
+	b, ok := s.boardSet().board(board)
 	if !ok || authorize(p, b, views.Manager, "") != accessOK {
 		s.failHTML(w, r, refuse(errNotFound, "There is no board called “"+board+"”."))
 		return
@@ -89,9 +89,9 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	boards := s.boardOrder
+	boards := s.boardSet().order
 	if id := q.Get("board"); id != "" {
-		if _, ok := s.boards[id]; !ok || !p.CanSeeBoard(id) {
+		if _, ok := s.boardSet().board(id); !ok || !p.CanSeeBoard(id) {
 			s.failJSON(w, r, refuse(errNotFound, "no such board"))
 			return
 		}

@@ -9,7 +9,9 @@
 // errors, errors.Is) and writes them one of two ways: failHTML for what a browser
 // navigates to, failJSON for /ws, APIs and the rest. The edge (limits.go) bounds
 // requests (timeouts), connections (Listener) and anonymous sockets; operator.go
-// guards what is for the operator (/metrics, /readyz details).
+// guards what is for the operator (/metrics, /readyz details). boards.go holds the
+// served boards as one immutable set that SetBoards swaps in place (a reloaded
+// config, an edited board): open sockets are re-rendered, never closed.
 //
 // Import rule: views, hub, snapshot, auth, alerts (web/templates only through views). Nothing
 // imports server except cmd.

@@ -22,8 +22,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	if p.IsUser() {
 		props.Header.User = p.Name
 	}
-	for _, id := range s.boardOrder {
-		b := s.boards[id]
+	for _, b := range s.Boards() {
 		if authorize(p, b, views.Manager, "") != accessOK {
 			continue
 		}

@@ -44,6 +44,14 @@ type live struct {
 	// banners it feeds are tiles of their variants like any other.
 	alerts    *alerts.Engine
 	evaluated uint64 // snapshot version last evaluated; only run touches it
+
+	// rebind takes a variant to the current board set (Server.rebind); ok false
+	// means its board is gone. Nil keeps variants as they are (tests).
+	rebind func(views.Variant) (v views.Variant, gen uint64, ok bool)
+	// gen is the board-set generation variants must be rendered from; boardsChanged
+	// wakes the loop when it grows.
+	gen           atomic.Uint64
+	boardsChanged chan struct{}
 }
 
 type liveVariant struct {
@@ -52,10 +60,36 @@ type liveVariant struct {
 	version uint64    // snapshot version last rendered; 0 = none
 	alertV  uint64    // alert engine version last rendered
 	touched time.Time // last ensure or last seen with subscribers
+	gen     uint64    // board-set generation v.Board came from
+	shell   string    // views.ShellRev last sent
 }
 
 func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time, al *alerts.Engine) *live {
-	return &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles, alerts: al}
+	l := &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles, alerts: al,
+		boardsChanged: make(chan struct{}, 1)}
+	l.gen.Store(1)
+	return l
+}
+
+// reconfigure says the board set is now generation gen: every variant in use is
+// re-rendered from its new board at once.
+func (l *live) reconfigure(gen uint64) {
+	l.gen.Store(gen)
+	select {
+	case l.boardsChanged <- struct{}{}:
+	default: // the loop is woken already
+	}
+}
+
+// shellOf is the page-layout revision of v's pages.
+func (l *live) shellOf(v views.Variant) string {
+	_, hasAlerts := alertState(l.alerts, v)
+	return views.ShellRev(v, hasAlerts)
+}
+
+// message is a hub message: tiles, the server clock and the page-layout revision.
+func message(tiles []views.Tile, shell string, now time.Time) []byte {
+	return views.WithShell(views.Message(tiles, now), shell)
 }
 
 // renderVariant renders v's tiles from snap plus, on a board with alert rules, its
@@ -113,11 +147,11 @@ func (l *live) alertVersion() uint64 {
 	return l.alerts.Version()
 }
 
-// ensure makes variant v current in the hub (rendering it if the loop does not track
-// it yet) and returns its topic. It validates the variant too: an unknown drill-down
+// ensure makes variant v, whose board comes from board-set generation gen, current in
+// the hub (rendering it if the loop does not track it yet) and returns its topic. It validates the variant too: an unknown drill-down
 // skill returns the views error (wrapping views.ErrNotFound). It renders without the
 // lock, so a page load never waits for the renders of other variants.
-func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
+func (l *live) ensure(ctx context.Context, v views.Variant, gen uint64) (string, error) {
 	topic := v.Key()
 	if l.touch(topic) {
 		return topic, nil
@@ -144,8 +178,11 @@ func (l *live) ensure(ctx context.Context, v views.Variant) (string, error) {
 			l.mu.Unlock()
 			continue
 		}
-		l.variants[topic] = &liveVariant{v: v, last: ts, version: versionOf(snap), alertV: av, touched: l.now()}
-		l.hub.Publish(topic, nil, views.Message(ts.Full(), l.now()))
+		// A variant of an older board set (SetBoards ran during this request) is
+		// rebound and re-rendered by the loop, which reconfigure woke.
+		lv := &liveVariant{v: v, last: ts, version: versionOf(snap), alertV: av, touched: l.now(), gen: gen, shell: l.shellOf(v)}
+		l.variants[topic] = lv
+		l.hub.Publish(topic, nil, message(ts.Full(), lv.shell, l.now()))
 		l.mu.Unlock()
 		return topic, nil
 	}
@@ -179,6 +216,7 @@ func (l *live) run(ctx context.Context) {
 			return
 		case <-changed:
 		case <-alertsChanged:
+		case <-l.boardsChanged:
 		}
 	}
 }
@@ -191,8 +229,13 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 	if snap == nil {
 		return
 	}
-	for _, lv := range l.due(snap, l.alertVersion()) {
-		next, av, err := l.renderVariant(ctx, lv.v, snap)
+	for _, lv := range l.due(snap, l.alertVersion(), l.gen.Load()) {
+		v, gen, ok := l.rebound(lv)
+		if !ok {
+			l.drop(lv)
+			continue
+		}
+		next, av, err := l.renderVariant(ctx, v, snap)
 		if err != nil {
 			// A drill-down skill that vanished from the snapshot: keep the last
 			// tiles (marked stale by their sources) rather than blanking the page.
@@ -200,13 +243,33 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 			continue
 		}
 		l.renders.Add(1)
-		l.commit(lv, snap.Version, av, next)
+		l.commit(lv, v, gen, snap.Version, av, next)
 	}
 }
 
+// rebound is lv's variant on the current board set (lv's own if it is current).
+func (l *live) rebound(lv *liveVariant) (views.Variant, uint64, bool) {
+	if l.rebind == nil || lv.gen == l.gen.Load() {
+		return lv.v, lv.gen, true
+	}
+	return l.rebind(lv.v)
+}
+
+// drop forgets lv, whose board is gone, and closes its sockets.
+func (l *live) drop(lv *liveVariant) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	topic := lv.v.Key()
+	if l.variants[topic] != lv {
+		return
+	}
+	delete(l.variants, topic)
+	closeTopic(l.hub, topic)
+}
+
 // due drops the variants nobody watched for variantGrace and returns those not yet
-// rendered from snap and alert version av, under the lock.
-func (l *live) due(snap *snapshot.Snapshot, av uint64) []*liveVariant {
+// rendered from snap, alert version av and board-set generation gen, under the lock.
+func (l *live) due(snap *snapshot.Snapshot, av, gen uint64) []*liveVariant {
 	inUse := map[string]bool{}
 	for _, t := range l.hub.Topics() {
 		inUse[t] = true
@@ -226,31 +289,36 @@ func (l *live) due(snap *snapshot.Snapshot, av uint64) []*liveVariant {
 				continue
 			}
 		}
-		if lv.version != snap.Version || lv.alertV != av {
+		if lv.version != snap.Version || lv.alertV != av || lv.gen != gen {
 			out = append(out, lv)
 		}
 	}
 	return out
 }
 
-// commit publishes next as lv's tiles for version, unless lv was dropped (or replaced)
-// meanwhile or already shows version. Only the loop commits to a tracked variant, so
-// a version other than lv's is the newer one. Publishing never blocks (bounded hub
-// queues), so it may run under the lock, which keeps diffs in commit order.
-func (l *live) commit(lv *liveVariant, version, av uint64, next views.Tileset) {
+// commit publishes next, rendered from v (of board-set generation gen), as lv's tiles
+// for version, unless lv was dropped (or replaced) meanwhile or already shows all of
+// it. Only the loop commits to a tracked variant, so a version other than lv's is the
+// newer one. Publishing never blocks (bounded hub queues), so it may run under the
+// lock, which keeps diffs in commit order. A changed page layout (shell) is sent even
+// when no tile changed: the page then fetches itself again.
+func (l *live) commit(lv *liveVariant, v views.Variant, gen, version, av uint64, next views.Tileset) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	topic := lv.v.Key()
-	if l.variants[topic] != lv || lv.version == version && lv.alertV >= av {
+	if l.variants[topic] != lv || lv.version == version && lv.alertV >= av && lv.gen == gen {
 		return
 	}
 	diff := views.Diff(lv.last, next)
+	shell := l.shellOf(v)
+	moved := shell != lv.shell
+	lv.v, lv.gen, lv.shell = v, gen, shell
 	lv.last, lv.version, lv.alertV = next, version, av
-	if len(diff) == 0 {
+	if len(diff) == 0 && !moved {
 		return
 	}
 	now := l.now()
-	l.hub.Publish(topic, views.Message(diff, now), views.Message(next.Full(), now))
+	l.hub.Publish(topic, message(diff, shell, now), message(next.Full(), shell, now))
 }
 
 // clockHello is appended to a socket's first message so the page's clock is corrected

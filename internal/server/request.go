@@ -77,7 +77,8 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, t target) (boardR
 	if err != nil {
 		return boardRequest{}, err
 	}
-	b, ok := s.boards[t.board]
+	set := s.boardSet()
+	b, ok := set.board(t.board)
 	if !ok {
 		return boardRequest{}, refuse(errNotFound, "There is no board called “"+t.board+"”.")
 	}
@@ -95,7 +96,7 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, t target) (boardR
 	if br.variant, err = s.parseVariant(b, t, scopeFor(p, b)); err != nil {
 		return boardRequest{}, err
 	}
-	if br.topic, err = s.live.ensure(ctx, br.variant); err != nil {
+	if br.topic, err = s.live.ensure(ctx, br.variant, set.gen); err != nil {
 		return boardRequest{}, err
 	}
 	return br, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,11 +64,12 @@ type Server struct {
 	now  func() time.Time
 	reg  *prometheus.Registry
 
-	boards     map[string]views.Board
-	boardOrder []string
-	hub        *hub.Hub
-	live       *live
-	auth       *authState
+	// boards is the current board set; SetBoards swaps it (boardsMu orders swaps).
+	boards   atomic.Pointer[boardSet]
+	boardsMu sync.Mutex
+	hub      *hub.Hub
+	live     *live
+	auth     *authState
 
 	limits     Limits
 	conns      *connLimiter
@@ -94,11 +96,7 @@ func New(opts Options) *Server {
 	if len(opts.Boards) == 0 {
 		opts.Boards = []views.Board{views.DefaultBoard()}
 	}
-	s.boards = map[string]views.Board{}
-	for _, b := range opts.Boards {
-		s.boards[b.ID] = b
-		s.boardOrder = append(s.boardOrder, b.ID)
-	}
+	s.boards.Store(newBoardSet(opts.Boards, 1))
 	if opts.Hub.Logger == nil {
 		opts.Hub.Logger = s.log
 	}
@@ -107,6 +105,7 @@ func New(opts Options) *Server {
 	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)
 	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts)
+	s.live.rebind = s.rebind
 	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
 	if err != nil {

@@ -23,12 +23,13 @@ const maxLogoBytes = 1 << 20
 func (s *Server) handleThemeCSS(w http.ResponseWriter, r *http.Request) {
 	file := chi.URLParam(r, "file")
 	if id, ok := strings.CutSuffix(file, ".logo"); ok {
-		s.serveLogo(w, s.boards[id])
+		b, _ := s.boardSet().board(id)
+		s.serveLogo(w, b)
 		return
 	}
 	id, ok := strings.CutSuffix(file, ".css")
 	var css []byte
-	if b, known := s.boards[id]; ok && known {
+	if b, known := s.boardSet().board(id); ok && known {
 		css = views.ThemeCSS(b)
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")

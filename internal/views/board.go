@@ -333,3 +333,20 @@ func ParseTheme(q url.Values) (string, error) {
 	}
 	return vs[0], nil
 }
+
+// ValidateBoards reports every problem of a board set as field errors placed at
+// boards[i] (Board.Validate), plus ids used twice: what a board editor or a
+// reloaded config must pass before the server swaps its boards.
+func ValidateBoards(boards []Board) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, b := range boards {
+		at := fmt.Sprintf("boards[%d]", i)
+		errs = append(errs, field.Within(at, b.Validate()))
+		if seen[b.ID] {
+			errs = append(errs, field.Errorf(at+".id", "duplicate board id %q", b.ID))
+		}
+		seen[b.ID] = true
+	}
+	return errors.Join(errs...)
+}

@@ -197,6 +197,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		User:        p.User,
 		Admin:       p.Admin,
 		CSRF:        p.CSRF,
+		ShellRev:    ShellRev(v, p.Alerts != nil),
 	}
 	get := func(k TileKind) []byte {
 		t, _ := ts.Get(ts.kinds[k])

@@ -240,11 +240,68 @@
     tick();
   }
 
+  // A page whose layout changed on the server (a reloaded config, an edited board)
+  // hears another srv-shell revision: it fetches itself and swaps its body in place,
+  // so the socket on <body> stays open and a wall never blinks to a blank page.
+  function shellOf(doc) {
+    var el = doc.getElementById('srv-shell');
+    return el ? el.getAttribute('data-rev') || '' : '';
+  }
+  var shellRev = shellOf(document);
+  var refetching = false;
+  // keep tells the live elements that stay across a swap (the connection banner, the
+  // server clock, the sound button alerts.js added).
+  function keep(el) {
+    return el.id === 'conn' || el.id === 'srv-clock' || el.classList.contains('sound-enable');
+  }
+  function swapPage(doc) {
+    document.title = doc.title;
+    var old = document.head.querySelectorAll('link[rel="stylesheet"]');
+    var i;
+    for (i = 0; i < old.length; i++) old[i].remove();
+    var links = doc.head.querySelectorAll('link[rel="stylesheet"]');
+    for (i = 0; i < links.length; i++) document.head.appendChild(document.importNode(links[i], true));
+    ['class', 'data-size'].forEach(function (a) {
+      if (doc.body.hasAttribute(a)) body.setAttribute(a, doc.body.getAttribute(a));
+      else body.removeAttribute(a);
+    });
+    var kids = Array.prototype.slice.call(body.children);
+    for (i = 0; i < kids.length; i++) if (!keep(kids[i])) kids[i].remove();
+    var fresh = Array.prototype.slice.call(doc.body.children);
+    for (i = 0; i < fresh.length; i++) {
+      if (keep(fresh[i])) continue;
+      var el = document.importNode(fresh[i], true);
+      body.appendChild(el);
+      if (window.htmx) window.htmx.process(el);
+    }
+  }
+  function checkShell() {
+    var rev = shellOf(document);
+    if (!rev || rev === shellRev || refetching) return;
+    refetching = true;
+    fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+      if (!r.ok) throw new Error('page answered ' + r.status);
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      swapPage(doc);
+      shellRev = shellOf(doc);
+    }, function () {
+      // Leave the page as it is; the next layout change tries again.
+      shellRev = rev;
+    }).then(function () {
+      refetching = false;
+      checkShell(); // a message may have brought a newer revision meanwhile
+      tick();
+    });
+  }
+
   body.addEventListener('htmx:wsOpen', onOpen);
   body.addEventListener('htmx:wsClose', onDown);
   body.addEventListener('htmx:wsError', onDown);
   body.addEventListener('htmx:wsAfterMessage', function () {
     readServerClock();
+    checkShell();
     tick();
   });
 

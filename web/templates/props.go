@@ -235,6 +235,9 @@ type PageProps struct {
 	Audience   Audience
 	// WSURL is the live channel; empty renders a static page.
 	WSURL string
+	// ShellRev fingerprints the page's layout (views.ShellRev): a live message with
+	// another one makes the page fetch itself again.
+	ShellRev string
 	// ServerNowMS is the server clock at render (Unix ms) and ClockText the same
 	// time formatted; the page corrects its clock from it.
 	ServerNowMS string
