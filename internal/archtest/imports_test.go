@@ -25,12 +25,13 @@ var allowed = map[string][]string{
 	"internal/simulator": {"internal/snapshot"},
 	"internal/poller":    {"internal/snapshot"},
 	"internal/auth":      {"internal/snapshot", "internal/field"},
-	"internal/views":     {"internal/snapshot", "internal/field", "internal/alerts", "web/templates"},
+	"internal/views":     {"internal/snapshot", "internal/field", "internal/alerts", "internal/announce", "web/templates"},
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
-	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "web/static"},
+	"internal/announce":  {"internal/snapshot"},
+	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "web/static"},
 	"internal/history":   {"internal/snapshot"},
-	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/poller"},
-	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/poller"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller"},
+	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},

@@ -12,7 +12,7 @@
 // keeps days of frames, so it has its own file (history.db) that can be moved aside
 // when damaged without touching devices or sessions.
 //
-// Import rule: the packages whose stores it implements (internal/auth, internal/history, internal/alerts,
+// Import rule: the packages whose stores it implements (internal/auth, internal/history, internal/alerts, internal/announce,
 // internal/poller for state-since times, …) and
 // internal/snapshot; never server, views or cmd.
 package bolt

@@ -13,6 +13,6 @@
 // served boards as one immutable set that SetBoards swaps in place (a reloaded
 // config, an edited board): open sockets are re-rendered, never closed.
 //
-// Import rule: views, hub, snapshot, auth, alerts (web/templates only through views). Nothing
+// Import rule: views, hub, snapshot, auth, alerts, announce, history, web/static (web/templates only through views). Nothing
 // imports server except cmd.
 package server

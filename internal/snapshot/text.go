@@ -15,11 +15,15 @@ const MaxTextRunes = 200
 // control characters become spaces; runs of white space collapse to one; the result
 // is trimmed and cut to MaxTextRunes runes, the last one "…" when cut. It is a pure
 // function and idempotent.
-func CleanText(s string) string {
-	if s == "" {
-		return s
+func CleanText(s string) string { return CleanTextLimit(s, MaxTextRunes) }
+
+// CleanTextLimit is CleanText cutting at limit runes instead of MaxTextRunes (text
+// people post, such as announcements, has limits of its own).
+func CleanTextLimit(s string, limit int) string {
+	if s == "" || limit < 1 {
+		return ""
 	}
-	out := make([]rune, 0, min(len(s), MaxTextRunes+1))
+	out := make([]rune, 0, min(len(s), limit+1))
 	space := false
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
 		switch {
@@ -32,12 +36,12 @@ func CleanText(s string) string {
 		if space {
 			out, space = append(out, ' '), false
 		}
-		if out = append(out, r); len(out) > MaxTextRunes {
+		if out = append(out, r); len(out) > limit {
 			break
 		}
 	}
-	if len(out) > MaxTextRunes {
-		out = out[:MaxTextRunes-1]
+	if len(out) > limit {
+		out = out[:limit-1]
 		for len(out) > 0 && out[len(out)-1] == ' ' {
 			out = out[:len(out)-1]
 		}

@@ -10,7 +10,7 @@
 //
 // StateSince checks poller.StateSinceStore (the times in state ccdash measures itself).
 //
-// Import rule: the packages that declare store interfaces (internal/auth, internal/history, internal/alerts,
+// Import rule: the packages that declare store interfaces (internal/auth, internal/history, internal/alerts, internal/announce,
 // internal/poller, …) and
 // internal/snapshot; no implementation package.
 package storetest

@@ -2,6 +2,6 @@
 // renders tiles with web/templates, and diffs rendered tiles against what was last
 // sent so only changed fragments go out.
 //
-// Import rule: web/templates, internal/snapshot, internal/field and internal/alerts
-// (read: the alert banner).
+// Import rule: web/templates, internal/snapshot, internal/field, internal/alerts
+// (read: the alert banner) and internal/announce (read: the ticker and urgent banner).
 package views
