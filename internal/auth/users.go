@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -76,8 +77,14 @@ func HashPassword(pw string) (string, error) {
 	return string(h), nil
 }
 
-// Users is the read-only set of accounts from config. It is safe for concurrent use.
+// Users is the set of accounts from config. It is safe for concurrent use; Replace
+// swaps the whole set at once (a reloaded config).
 type Users struct {
+	set atomic.Pointer[userSet]
+}
+
+// userSet is one immutable generation of the accounts.
+type userSet struct {
 	byName map[string]User
 	// dummyHash is compared against when the user is unknown, so that Authenticate
 	// takes about as long for unknown users as for known ones (no enumeration by timing).
@@ -116,10 +123,31 @@ func ValidateUsers(list []User) error {
 
 // NewUsers validates list (ValidateUsers) and returns the account set.
 func NewUsers(list []User) (*Users, error) {
+	us := &Users{}
+	if err := us.Replace(list); err != nil {
+		return nil, err
+	}
+	return us, nil
+}
+
+// Replace validates list like NewUsers and makes it the account set; on error the
+// set stays as it was. Sessions follow at their next request: a removed user's
+// sessions no longer resolve, a changed password ends them (the session holds a
+// stamp of the hash), and a changed role or skill list applies at once.
+func (us *Users) Replace(list []User) error {
+	set, err := newUserSet(list)
+	if err != nil {
+		return err
+	}
+	us.set.Store(set)
+	return nil
+}
+
+func newUserSet(list []User) (*userSet, error) {
 	if err := ValidateUsers(list); err != nil {
 		return nil, fmt.Errorf("auth: %w", field.Within("users", err))
 	}
-	us := &Users{byName: make(map[string]User, len(list))}
+	us := &userSet{byName: make(map[string]User, len(list))}
 	maxCost := MinBcryptCost
 	for _, u := range list {
 		cost, _ := bcrypt.Cost([]byte(u.PasswordHash))
@@ -139,7 +167,7 @@ func NewUsers(list []User) (*Users, error) {
 
 // Get returns the user called name.
 func (us *Users) Get(name string) (User, bool) {
-	u, ok := us.byName[name]
+	u, ok := us.set.Load().byName[name]
 	if ok {
 		u.Skills = slices.Clone(u.Skills)
 	}
@@ -149,8 +177,10 @@ func (us *Users) Get(name string) (User, bool) {
 // Authenticate checks name and pw. It returns ErrBadCredentials for an unknown user or a
 // wrong password, and does a full bcrypt comparison in both cases.
 func (us *Users) Authenticate(name, pw string) (User, error) {
-	u, known := us.Get(name)
-	hash := us.dummyHash
+	set := us.set.Load()
+	u, known := set.byName[name]
+	u.Skills = slices.Clone(u.Skills)
+	hash := set.dummyHash
 	if known {
 		hash = []byte(u.PasswordHash)
 	}

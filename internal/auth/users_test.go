@@ -151,7 +151,7 @@ func TestDummyHashCostMatchesUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := bcrypt.Cost(us.dummyHash); got != 11 {
+	if got, _ := bcrypt.Cost(us.set.Load().dummyHash); got != 11 {
 		t.Errorf("dummy hash cost = %d, want 11", got)
 	}
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"strings"
 
+	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/views"
 )
@@ -70,6 +71,19 @@ func (s *Server) SetBoards(boards []views.Board) error {
 	s.boards.Store(set)
 	s.live.reconfigure(set.gen)
 	s.boardsMu.Unlock()
+	return nil
+}
+
+// SetUsers replaces the accounts that may sign in (auth.Users.Replace: on error
+// nothing changes) and re-checks every open socket at once: the sockets of a removed
+// user, of a changed password, or of a user whose role or skills changed are closed
+// with 4001 (their page signs in again or reopens with the new scope); everyone
+// else's stay open.
+func (s *Server) SetUsers(list []auth.User) error {
+	if err := s.auth.users.Replace(list); err != nil {
+		return err
+	}
+	s.hub.Recheck()
 	return nil
 }
 

@@ -185,7 +185,8 @@ func (s *Server) wsOrigins(aud views.Audience) []string {
 }
 
 // stillValidFunc returns the socket's credential re-check: a revoked device, an
-// expired embed link or an ended session no longer gives the same principal. It
+// expired embed link, an ended session or a user whose role or skills changed no
+// longer gives the same principal. It
 // also records the device's last-seen time (Resolve touches devices). It keeps of
 // the upgrade request only what Resolve reads — the query, the cookies and the
 // peer address — so the request itself is freed while the socket lives on.
@@ -202,6 +203,8 @@ func (s *Server) stillValidFunc(r *http.Request, p auth.Principal) func() bool {
 	}
 	return func() bool {
 		p2, err := s.auth.resolver.Resolve(cred.WithContext(context.Background()))
-		return err == nil && p2.Key == p.Key
+		// Same credential, same rights: a user whose role or skills changed (a
+		// reloaded config) must reopen the page with their new scope.
+		return err == nil && p2.Key == p.Key && p2.Role == p.Role && p2.Scope.Key() == p.Scope.Key()
 	}
 }
