@@ -41,11 +41,11 @@ type Options struct {
 // Engine evaluates the rules of every board once per snapshot and keeps the alerts.
 // Evaluate and Ack change memory only; Run writes the changes to the Store beside them.
 type Engine struct {
-	opts   Options
-	boards map[string]Board
-	order  []string
-	now    func() time.Time
-	log    *slog.Logger
+	opts Options
+	// rules are the boards' alert settings; SetBoards swaps them.
+	rules atomic.Pointer[boardRules]
+	now   func() time.Time
+	log   *slog.Logger
 
 	mu      sync.Mutex
 	alerts  map[string]*Alert
@@ -64,7 +64,7 @@ type Engine struct {
 // New loads the tracked alerts from the store (so a restart resumes them, sustain and
 // escalation clocks included) and forgets those whose board or rule is gone.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	e := &Engine{opts: opts, boards: map[string]Board{}, now: opts.Now, log: opts.Log,
+	e := &Engine{opts: opts, now: opts.Now, log: opts.Log,
 		alerts: map[string]*Alert{}, dirty: map[string]bool{}, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if e.now == nil {
 		e.now = time.Now
@@ -72,13 +72,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	for _, b := range opts.Boards {
-		if err := b.Validate(); err != nil {
-			return nil, fmt.Errorf("alerts: board %q: %w", b.ID, err)
-		}
-		e.boards[b.ID] = b
-		e.order = append(e.order, b.ID)
+	rules, err := newBoardRules(opts.Boards)
+	if err != nil {
+		return nil, err
 	}
+	e.rules.Store(rules)
 	saved, err := opts.Store.Active(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: load state: %w", err)
@@ -96,18 +94,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-func (e *Engine) rule(board, id string) (Rule, bool) {
-	for _, r := range e.boards[board].Rules {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
+func (e *Engine) rule(board, id string) (Rule, bool) { return e.rules.Load().rule(board, id) }
 
 // Board returns the alerting settings of board id.
 func (e *Engine) Board(id string) (Board, bool) {
-	b, ok := e.boards[id]
+	b, ok := e.rules.Load().byID[id]
 	return b, ok
 }
 
@@ -124,8 +115,9 @@ func (e *Engine) Evaluate(snap *snapshot.Snapshot) []Event {
 	var events []Event
 	e.mu.Lock()
 	visibleChange := false
-	for _, id := range e.order {
-		b := e.boards[id]
+	rules := e.rules.Load()
+	for _, id := range rules.order {
+		b := rules.byID[id]
 		for _, r := range b.Rules {
 			p := policy{forDur: r.For, escalateAfter: b.EscalateAfter, clearAfter: b.ClearAfter, minLevel: r.level()}
 			for _, rd := range b.read(r, snap, now) {
