@@ -238,8 +238,10 @@ func BenchmarkRenderBoard(b *testing.B) {
 
 // BenchmarkDiffMessage measures diffing two tile sets and building the message,
 // and reports what goes on the wire: a one-figure change (chats today), one
-// skill's waiting count (that skill's figure and the summary's), and the full
-// wall page a client loads first.
+// skill's waiting count (that skill's figure and the summary's), one agent's load
+// (the message, and its row alone beside the clock every message carries), one
+// agent's state (its row moved, the state counts of the tile and of its skills),
+// and the full wall page a client loads first.
 func BenchmarkDiffMessage(b *testing.B) {
 	for _, c := range []struct{ skills, agents int }{{11, 70}, {50, 500}} {
 		b.Run(fmt.Sprintf("skills=%d,agents=%d", c.skills, c.agents), func(b *testing.B) {
@@ -252,6 +254,10 @@ func BenchmarkDiffMessage(b *testing.B) {
 				b.Fatal(err)
 			}
 			skill := len(Message(Diff(prev, tiles(b, v, withWaiting(base, 4, 0))), fixtureNow))
+			i := shownAgent(b, prev, base)
+			agentRow := Diff(prev, tiles(b, v, withAgentOpen(base, i, base.Agents[i].Open.Or(0)%3+1)))
+			agent := len(Message(agentRow, fixtureNow))
+			state := len(Message(Diff(prev, tiles(b, v, withAgentState(base, i, snapshot.Away))), fixtureNow))
 			b.ReportAllocs()
 			var n int
 			for b.Loop() {
@@ -259,7 +265,22 @@ func BenchmarkDiffMessage(b *testing.B) {
 			}
 			b.ReportMetric(float64(n), "bytes-one-figure")
 			b.ReportMetric(float64(skill), "bytes-one-skill-waiting")
+			b.ReportMetric(float64(agent), "bytes-one-agent")
+			b.ReportMetric(float64(len(Message(agentRow, fixtureNow))-len(Message(nil, fixtureNow))), "bytes-one-agent-no-clock")
+			b.ReportMetric(float64(state), "bytes-agent-state")
 			b.ReportMetric(float64(page.Len()), "bytes-full-page")
 		})
 	}
+}
+
+// shownAgent is the index in s of the first agent listed in ts, not away.
+func shownAgent(tb testing.TB, ts Tileset, s *snapshot.Snapshot) int {
+	tb.Helper()
+	for i, a := range s.Agents {
+		if _, ok := ts.Get(agentRowID(a.Key)); ok && a.State != snapshot.Away {
+			return i
+		}
+	}
+	tb.Fatal("no agent listed")
+	return 0
 }

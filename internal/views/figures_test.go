@@ -14,42 +14,77 @@ import (
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
-// apply swaps msg into page the way the htmx ws extension does: each top-level
-// element replaces the element with its id (outerHTML), or deletes it.
+// apply swaps msg into page the way the htmx ws extension (with app.js's
+// unwrapping of <template>) does, in order: each top-level element replaces the
+// element with its id (outerHTML), or deletes it, or (hx-swap-oob=
+// "afterbegin:#list" / "afterend:#row") is inserted there.
 func apply(t *testing.T, page *goquery.Document, msg []byte) {
 	t.Helper()
-	m := doc(t, msg)
-	// Each element goes once, and never also inside another element of the
-	// same message: a re-sent container already carries its children.
-	top := map[string]bool{}
-	m.Find("body").Children().Each(func(_ int, el *goquery.Selection) {
-		id := el.AttrOr("id", "")
-		if top[id] {
-			t.Errorf("swap %q: sent twice", id)
+	// htmx parses a message inside a <template>, as the browser does: html.Parse
+	// keeps a template's content as its children.
+	m := doc(t, append(append([]byte("<body><template>"), msg...), "</template></body>"...)).Find("template").First()
+	type swap struct {
+		id, oob string
+		el      *goquery.Selection
+	}
+	var swaps []swap
+	m.Children().Each(func(_ int, el *goquery.Selection) {
+		sw := swap{el.AttrOr("id", ""), el.AttrOr("hx-swap-oob", ""), el}
+		if goquery.NodeName(el) == "template" {
+			// A wrapped table part: the element is the template's only child.
+			if sw.el = el.Children(); sw.el.Length() != 1 {
+				t.Errorf("template %q: %d elements, want 1", sw.oob, sw.el.Length())
+				return
+			}
+			sw.id = sw.el.AttrOr("id", "")
 		}
-		top[id] = true
+		swaps = append(swaps, sw)
 	})
-	m.Find("body").Children().Find("[id]").Each(func(_ int, el *goquery.Selection) {
-		if id := el.AttrOr("id", ""); top[id] {
-			t.Errorf("swap %q: also sent inside another element", id)
+	// Each element goes once (a moved row: deleted, then inserted), and never
+	// also inside another element of the same message: a re-sent container
+	// already carries its children.
+	top, deleted := map[string]bool{}, map[string]bool{}
+	for _, sw := range swaps {
+		if top[sw.id] && !deleted[sw.id] {
+			t.Errorf("swap %q: sent twice", sw.id)
 		}
-	})
-	m.Find("body").Children().Each(func(_ int, el *goquery.Selection) {
-		id, oob := el.AttrOr("id", ""), el.AttrOr("hx-swap-oob", "")
-		target := page.Find("#" + id)
+		top[sw.id], deleted[sw.id] = true, sw.oob == "delete"
+	}
+	for _, sw := range swaps {
+		sw.el.Find("[id]").Each(func(_ int, el *goquery.Selection) {
+			if id := el.AttrOr("id", ""); top[id] {
+				t.Errorf("swap %q: also sent inside another element", id)
+			}
+		})
+	}
+	for _, sw := range swaps {
+		if style, sel, ok := strings.Cut(sw.oob, ":"); ok {
+			target := page.Find(sel)
+			if target.Length() != 1 || page.Find("#"+sw.id).Length() != 0 {
+				t.Errorf("insert %q at %s: %d targets, or already in the page", sw.id, sw.oob, target.Length())
+				continue
+			}
+			if style == "afterbegin" {
+				target.PrependSelection(sw.el)
+			} else {
+				target.AfterSelection(sw.el)
+			}
+			continue
+		}
+		target := page.Find("#" + sw.id)
 		if target.Length() != 1 {
-			t.Errorf("swap %q: %d targets in the page, want 1", id, target.Length())
-			return
+			t.Errorf("swap %q: %d targets in the page, want 1", sw.id, target.Length())
+			continue
 		}
-		if oob == "delete" {
+		if sw.oob == "delete" {
 			target.Remove()
-			return
+			continue
 		}
 		// htmx drops the swap attribute; keep the others in order.
-		n := el.Nodes[0]
+		n := sw.el.Nodes[0]
 		n.Attr = slices.DeleteFunc(n.Attr, func(a html.Attribute) bool { return a.Key == "hx-swap-oob" })
-		target.ReplaceWithSelection(el)
-	})
+		target.ReplaceWithSelection(sw.el)
+	}
 }
 
 func bodyHTML(t *testing.T, d *goquery.Document) string {
@@ -66,6 +101,47 @@ func withAgentState(s *snapshot.Snapshot, i int, st snapshot.AgentState) *snapsh
 	out := *s
 	out.Agents = append([]snapshot.Agent(nil), s.Agents...)
 	out.Agents[i].State = st
+	return &out
+}
+
+// withAgentOpen returns a copy of s where agent i has n open conversations.
+func withAgentOpen(s *snapshot.Snapshot, i int, n int64) *snapshot.Snapshot {
+	out := *s
+	out.Agents = append([]snapshot.Agent(nil), s.Agents...)
+	out.Agents[i].Open = snapshot.Some(n)
+	return &out
+}
+
+// withAgentSince returns a copy of s where agent i entered its state d later.
+func withAgentSince(s *snapshot.Snapshot, i int, d time.Duration) *snapshot.Snapshot {
+	out := *s
+	out.Agents = append([]snapshot.Agent(nil), s.Agents...)
+	out.Agents[i].Since = out.Agents[i].Since.Add(d)
+	return &out
+}
+
+// withoutAgents returns a copy of s without the agents at the given indexes.
+func withoutAgents(s *snapshot.Snapshot, idx ...int) *snapshot.Snapshot {
+	out := *s
+	out.Agents = nil
+	for i, a := range s.Agents {
+		if !slices.Contains(idx, i) {
+			out.Agents = append(out.Agents, a)
+		}
+	}
+	return &out
+}
+
+// reversed returns a copy of s where every agent's time in state is mirrored
+// (the longest in state becomes the shortest), which reverses the order of the
+// agents within each state.
+func reversed(s *snapshot.Snapshot) *snapshot.Snapshot {
+	out := *s
+	out.Agents = append([]snapshot.Agent(nil), s.Agents...)
+	for i := range out.Agents {
+		age := fixtureNow.Sub(out.Agents[i].Since)
+		out.Agents[i].Since = fixtureNow.Add(age - 2*time.Hour)
+	}
 	return &out
 }
 
@@ -96,6 +172,12 @@ func TestDiffAppliedGivesNextPage(t *testing.T) {
 		{"chats today", base, withChats(base, 1188), true},
 		{"source polled", base, polled(base, "comm100", 5*time.Second), true},
 		{"agent changes state", base, withAgentState(base, 3, snapshot.Away), false},
+		{"agent's load changes", base, withAgentOpen(base, 3, 0), true},
+		{"agent moves in the sort", base, withAgentSince(base, 3, -50*time.Minute), true},
+		{"agents log off", base, withAgentState(withAgentState(base, 3, snapshot.Offline), 5, snapshot.Offline), false},
+		{"agents log on", withAgentState(withAgentState(base, 3, snapshot.Offline), 5, snapshot.Offline), base, false},
+		{"agents come and go", withoutAgents(base, 1, 7, 20), withoutAgents(base, 2, 9, 33, 40), false},
+		{"agents reversed", base, reversed(base), false},
 		{"source fails", base, failing(base, "comm100"), false},
 		{"source recovers", failing(base, "lp-main"), base, false},
 		{"skill appears", base, fixture(t, 12, 70), false},
@@ -216,7 +298,7 @@ func TestFigureIDsUniqueWithOddKeys(t *testing.T) {
 func TestSkeletonNeedsVerbatimKids(t *testing.T) {
 	t.Parallel()
 	kid := node{Tile: Tile{ID: "k", HTML: []byte(`<b id="k">1</b>`)}}
-	got, err := skeleton([]byte(`<div id="p"><b id="k">1</b></div>`), []node{kid})
+	got, err := skeleton([]byte(`<div id="p"><b id="k">1</b></div>`), []node{kid}, true)
 	if err != nil || string(got) != `<div id="p"><!--k--></div>` {
 		t.Errorf("skeleton: got %q, %v", got, err)
 	}
@@ -243,5 +325,43 @@ func TestFullPageSize(t *testing.T) {
 		skill := Message(Diff(prev, tiles(t, v, withWaiting(base, 4, 0))), fixtureNow)
 		t.Logf("skills=%d agents=%d: full wall page %d bytes, one figure %d bytes, one skill's waiting %d bytes",
 			c.skills, c.agents, b.Len(), len(one), len(skill))
+	}
+}
+
+// TestOneAgentMessage: per-row diffs. One agent's load changing sends that cell
+// alone, under 300 bytes with the clock; one agent changing state sends its row
+// (moved when the sort moves it) and the counts, never the agents tile, under 1 KB.
+func TestOneAgentMessage(t *testing.T) {
+	t.Parallel()
+	base := fixture(t, 50, 500)
+	for _, aud := range []Audience{Wall, Manager} {
+		t.Run(string(aud), func(t *testing.T) {
+			t.Parallel()
+			v := Variant{Board: DefaultBoard(), Audience: aud}
+			prev := tiles(t, v, base)
+			var largest, largestState int
+			for i, a := range base.Agents {
+				if _, shown := prev.Get(agentRowID(a.Key)); !shown {
+					continue
+				}
+				load := Message(Diff(prev, tiles(t, v, withAgentOpen(base, i, a.Open.Or(0)%3+1))), fixtureNow)
+				if len(load) > 300 {
+					t.Errorf("%s's load: %d bytes, want ≤ 300: %s", a.Name, len(load), load)
+				}
+				st := snapshot.Away
+				if a.State == st {
+					st = snapshot.Busy
+				}
+				state := Message(Diff(prev, tiles(t, v, withAgentState(base, i, st))), fixtureNow)
+				if len(state) >= 1024 || bytes.Contains(state, []byte(`id="`+idAgents+`"`)) {
+					t.Errorf("%s's state: %d bytes, want < 1 KB and no whole tile", a.Name, len(state))
+				}
+				largest, largestState = max(largest, len(load)), max(largestState, len(state))
+				if aud == Manager && i > 60 {
+					break // the manager lists all 500: a sample is enough
+				}
+			}
+			t.Logf("largest one-agent load message %d bytes, state %d bytes", largest, largestState)
+		})
 	}
 }

@@ -13,6 +13,13 @@ const (
 	idSkillsMore = "tile-skills-more"
 
 	tileSkillPrefix = "tile-skill-"
+
+	// idAgentRows is the agent list's body, the list its rows are placed in;
+	// idAgentsMore the capped list's "+N more" note.
+	idAgentRows  = "tile-agents-rows"
+	idAgentsMore = "tile-agents-more"
+	// agentRowPrefix starts each agent row's id: short, because moves name rows.
+	agentRowPrefix = "ag-"
 )
 
 // SkillTileID is the element id of a skill's tile. Keys are vendor data ("comm100:7",
@@ -20,6 +27,9 @@ const (
 // result is a valid id and CSS identifier, needs no escaping in selectors, and stays
 // unique because '_' itself is escaped.
 func SkillTileID(key string) string { return tileSkillPrefix + escapeID(key) }
+
+// agentRowID is the element id of an agent's row in the agent list.
+func agentRowID(key string) string { return agentRowPrefix + escapeID(key) }
 
 // escapeID keeps [a-z0-9-] and writes every other byte as _xx.
 func escapeID(key string) string {

@@ -14,7 +14,6 @@ import (
 func figureID(f templates.Figure) string       { return f.ID }
 func countID(c templates.StateCount) string    { return c.ID }
 func sourceRowID(s templates.SourceRow) string { return s.TargetID }
-
 func (d *data) queueNode(ctx context.Context) (node, error) {
 	p := d.queueTile()
 	html, err := render(ctx, templates.QueueTile(p), 2048)
@@ -32,7 +31,30 @@ func (d *data) agentsNode(ctx context.Context) (node, error) {
 		return node{}, err
 	}
 	kids, err := leaves(ctx, p.Counts, countID, templates.StateCountItem)
-	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+	if err != nil || p.Empty != "" {
+		return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+	}
+	rows := make([]node, 0, len(p.Rows))
+	for _, r := range p.Rows {
+		n, err := rowNode(ctx, r)
+		if err != nil {
+			return node{}, err
+		}
+		rows = append(rows, n)
+	}
+	body, err := render(ctx, templates.AgentRows(p), 256*(len(rows)+1))
+	if err != nil {
+		return node{}, err
+	}
+	kids = append(kids, node{Tile: Tile{ID: p.RowsID, HTML: body}, kids: rows, list: true})
+	if p.More > 0 {
+		more, err := render(ctx, templates.AgentsMore(p), 64)
+		if err != nil {
+			return node{}, err
+		}
+		kids = append(kids, node{Tile: Tile{ID: p.MoreID, HTML: more}})
+	}
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, nil
 }
 
 func (d *data) freshnessNode(ctx context.Context) (node, error) {
@@ -43,6 +65,27 @@ func (d *data) freshnessNode(ctx context.Context) (node, error) {
 	}
 	kids, err := leaves(ctx, p.Sources, sourceRowID, templates.SourceItem)
 	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+}
+
+// rowNode is one agent's row with its load and handled-today cells, the figures
+// that change while the agent's state stays.
+func rowNode(ctx context.Context, r templates.AgentRow) (node, error) {
+	html, err := render(ctx, templates.AgentRowItem(r), 384)
+	if err != nil {
+		return node{}, err
+	}
+	load, err := render(ctx, templates.AgentLoadCell(r), 96)
+	if err != nil {
+		return node{}, err
+	}
+	today, err := render(ctx, templates.AgentTodayCell(r), 48)
+	if err != nil {
+		return node{}, err
+	}
+	return node{Tile: Tile{ID: r.ID, HTML: html}, kids: []node{
+		{Tile: Tile{ID: r.ID + "_l", HTML: load}},
+		{Tile: Tile{ID: r.ID + "_t", HTML: today}},
+	}}, nil
 }
 
 // skillNode is one skill tile with its figures: per channel the headline and the

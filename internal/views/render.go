@@ -22,6 +22,9 @@ import (
 type Tile struct {
 	ID   string
 	HTML []byte
+	// at, when set, makes the Tile an insertion into a list rather than a
+	// replacement: the htmx out-of-band target ("afterend:#id", "afterbegin:#list").
+	at string
 }
 
 // Tileset is every swappable element of one variant rendered from one snapshot, in
@@ -31,8 +34,9 @@ type Tile struct {
 type Tileset struct {
 	tiles  []Tile
 	index  map[string]int
-	parent map[string]string // child id → container id
-	shape  map[string]string // container id → its HTML with children cut out
+	parent map[string]string   // child id → container id
+	shape  map[string]string   // container id → its HTML with children cut out
+	lists  map[string][]string // list id → its kids' ids in order
 	kinds  map[TileKind]string
 }
 
@@ -66,6 +70,7 @@ func (ts Tileset) Full() []Tile {
 func (ts *Tileset) add(id string, html []byte, parent string) {
 	if ts.index == nil {
 		ts.index, ts.parent, ts.shape, ts.kinds = map[string]int{}, map[string]string{}, map[string]string{}, map[TileKind]string{}
+		ts.lists = map[string][]string{}
 	}
 	ts.index[id] = len(ts.tiles)
 	ts.tiles = append(ts.tiles, Tile{ID: id, HTML: html})

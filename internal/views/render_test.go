@@ -133,30 +133,40 @@ func TestIDsStableAndUnique(t *testing.T) {
 		t.Errorf("wall: %d %s elements, want 1 (empty while every skill fits)", n, idSkillsMore)
 	}
 	for _, tl := range a.Tiles() {
-		if tl.ID == idSkillsMore {
-			continue // the wall's note: not on the manager page
+		if tl.ID == idSkillsMore || tl.ID == idAgentsMore {
+			continue // the wall's notes: not on the manager page
 		}
 		sel := d.Find("#" + tl.ID)
 		if sel.Length() != 1 {
 			t.Errorf("tile %q: %d elements in the page, want 1", tl.ID, sel.Length())
 		}
-		if _, ok := sel.Attr("data-testid"); !ok && !strings.HasPrefix(tl.ID, "fig-") {
+		inner := strings.HasPrefix(tl.ID, "fig-") || strings.HasPrefix(tl.ID, agentRowPrefix) || tl.ID == idAgentRows
+		if _, ok := sel.Attr("data-testid"); !ok && !inner {
 			t.Errorf("tile %q has no data-testid", tl.ID)
 		}
 	}
-	// Tiles: queue, skills grid, 11 skills, the wall's "+N more" note, agents,
-	// today with its 2 groups, freshness. Figures: 7 in the summary; per skill 5 per channel (13 channels:
-	// two LivePerson skills serve chat and messaging) and 3 agent counts; 5 state
-	// counts; 6+8 account figures; 2 source rows.
-	const wantTiles, wantFigs = 4 + 1 + 11 + 1 + 2, 7 + (5*13 + 3*11) + 5 + 14 + 2
-	var figs int
+	// Tiles: queue, skills grid, 11 skills, the wall's "+N more" note, agents
+	// with its list body and "+N more" note, today with its 2 groups, freshness.
+	// Figures: 7 in the summary; per skill 5 per channel (13 channels: two
+	// LivePerson skills serve chat and messaging) and 3 agent counts; 5 state
+	// counts; 6+8 account figures; 2 source rows. Rows: what fits the wall, each
+	// with two figures.
+	const wantTiles, tileFigs = 4 + 1 + 11 + 1 + 2 + 2, 7 + (5*13 + 3*11) + 5 + 14 + 2
+	wantRows := wall().layout().agentRows - 1
+	wantFigs := tileFigs + 2*wantRows // each row's load and handled-today cells
+	var figs, rows int
 	for _, tl := range a.Tiles() {
-		if strings.HasPrefix(tl.ID, "fig-") {
+		switch {
+		case strings.HasPrefix(tl.ID, "fig-"):
 			figs++
+		case strings.HasSuffix(tl.ID, "_l") || strings.HasSuffix(tl.ID, "_t"):
+			figs++
+		case strings.HasPrefix(tl.ID, agentRowPrefix):
+			rows++
 		}
 	}
-	if got := len(a.Tiles()) - figs; got != wantTiles || figs != wantFigs {
-		t.Errorf("got %d tiles and %d figures, want %d and %d", got, figs, wantTiles, wantFigs)
+	if got := len(a.Tiles()) - figs - rows; got != wantTiles || figs != wantFigs || rows != wantRows {
+		t.Errorf("got %d tiles, %d figures and %d rows, want %d, %d and %d", got, figs, rows, wantTiles, wantFigs, wantRows)
 	}
 }
 

@@ -84,6 +84,8 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 		TileMeta: templates.TileMeta{ID: idAgents, TestID: "agents"},
 		Title:    "Agents",
 		Scroll:   d.v.Audience != Wall,
+		RowsID:   idAgentRows,
+		MoreID:   idAgentsMore,
 	}
 	if d.snap == nil {
 		p.Empty = waitingText
@@ -152,6 +154,7 @@ func agentRow(a snapshot.Agent) templates.AgentRow {
 		label = stateLabels[snapshot.Unknown]
 	}
 	r := templates.AgentRow{
+		ID:         agentRowID(a.Key),
 		Name:       a.Name,
 		State:      string(a.State),
 		StateLabel: label,

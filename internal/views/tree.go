@@ -9,10 +9,13 @@ import (
 )
 
 // node is one rendered swap target and the swap targets inside it, in page order:
-// the skills grid holds skill tiles, a skill tile holds its figures.
+// the skills grid holds skill tiles, a skill tile holds its figures. A list (the
+// agent rows) holds kids that come, go and move: its shape leaves them out
+// entirely, so Diff places them one by one instead of re-sending the list.
 type node struct {
 	Tile
 	kids []node
+	list bool
 }
 
 // addNode adds n under parent (empty = top level), then its kids under n, so the
@@ -23,11 +26,21 @@ type node struct {
 func (ts *Tileset) addNode(n node, parent string) error {
 	ts.add(n.ID, n.HTML, parent)
 	if len(n.kids) > 0 {
-		skel, err := skeleton(n.HTML, n.kids)
+		skel, err := skeleton(n.HTML, n.kids, !n.list)
 		if err != nil {
 			return fmt.Errorf("tile %s: %w", n.ID, err)
 		}
 		ts.shape[n.ID] = string(skel)
+	}
+	if n.list {
+		order := make([]string, len(n.kids))
+		for i, k := range n.kids {
+			order[i] = k.ID
+		}
+		ts.lists[n.ID] = order
+		if len(n.kids) == 0 {
+			ts.shape[n.ID] = string(n.HTML)
+		}
 	}
 	for _, k := range n.kids {
 		if err := ts.addNode(k, n.ID); err != nil {
@@ -38,10 +51,10 @@ func (ts *Tileset) addNode(n node, parent string) error {
 }
 
 // skeleton returns html with each kid's bytes, found in order, replaced by a
-// marker. Kids are rendered by the same components the container uses, so their
+// marker (or just cut out when mark is false: a list's order is not its shape). Kids are rendered by the same components the container uses, so their
 // bytes appear verbatim; one that does not is a template bug, reported rather
 // than letting Diff miss its changes.
-func skeleton(html []byte, kids []node) ([]byte, error) {
+func skeleton(html []byte, kids []node, mark bool) ([]byte, error) {
 	out := make([]byte, 0, len(html)/4+32*len(kids))
 	rest := html
 	for _, k := range kids {
@@ -50,9 +63,11 @@ func skeleton(html []byte, kids []node) ([]byte, error) {
 			return nil, fmt.Errorf("element %s not found verbatim in its container", k.ID)
 		}
 		out = append(out, rest[:i]...)
-		out = append(out, "<!--"...)
-		out = append(out, k.ID...)
-		out = append(out, "-->"...)
+		if mark {
+			out = append(out, "<!--"...)
+			out = append(out, k.ID...)
+			out = append(out, "-->"...)
+		}
 		rest = rest[i+len(k.HTML):]
 	}
 	return append(out, rest...), nil

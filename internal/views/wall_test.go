@@ -1,6 +1,7 @@
 package views
 
 import (
+	"bytes"
 	"net/url"
 	"slices"
 	"strings"
@@ -235,8 +236,9 @@ func TestAgentThresholdCrossedByTime(t *testing.T) {
 	later := *snap
 	later.TakenAt = snap.TakenAt.Add(2 * time.Minute)
 	got := Diff(tiles(t, wall(), snap), tiles(t, wall(), &later))
-	if ids(got) != idAgents {
-		t.Errorf("diff %q, want the agents tile (Bo is now past away 10m)", ids(got))
+	bo := agentRowID(snapshot.Key("comm100", "Bo"))
+	if ids(got) != bo || !bytes.Contains(got[0].HTML, []byte("lvl-warn")) {
+		t.Errorf("diff %q, want Bo's row alone, now warn (past away 10m)", ids(got))
 	}
 }
 

@@ -299,6 +299,19 @@
   body.addEventListener('htmx:wsOpen', onOpen);
   body.addEventListener('htmx:wsClose', onDown);
   body.addEventListener('htmx:wsError', onDown);
+  // Table parts (agent rows) travel inside a <template> of their own: a bare <tr>
+  // does not survive htmx parsing a message outside a table. Unwrap it before htmx
+  // swaps it in (its fragment: the template itself when inserting, a fragment
+  // holding it when replacing).
+  body.addEventListener('htmx:oobBeforeSwap', function (evt) {
+    var f = evt.detail.fragment;
+    if (!f) return;
+    if (f.tagName === 'TEMPLATE') {
+      f.appendChild(f.content);
+    } else if (f.firstElementChild && f.firstElementChild.tagName === 'TEMPLATE') {
+      f.replaceChild(f.firstElementChild.content, f.firstElementChild);
+    }
+  });
   body.addEventListener('htmx:wsAfterMessage', function () {
     readServerClock();
     checkShell();

@@ -117,6 +117,8 @@ type StateCount struct {
 
 // AgentRow is one agent in the agent list.
 type AgentRow struct {
+	// ID is the row's element id, its swap target.
+	ID         string
 	Name       string
 	State      string // state key (CSS hook)
 	StateLabel string
@@ -155,6 +157,8 @@ type AgentsTileProps struct {
 	Title  string
 	Counts []StateCount
 	Rows   []AgentRow
+	// RowsID is the list body's element id; MoreID the "+N more" note's.
+	RowsID, MoreID string
 	// More is how many agents were left off the capped (wall) list.
 	More  int
 	Sorts []SortLink
