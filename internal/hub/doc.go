@@ -9,5 +9,11 @@
 // for how the live loop forgets topics). Serve is the WebSocket lifecycle over
 // that in-memory core; Close ends every socket with 1012 so pages reconnect.
 //
+// One socket can also be addressed alone (sockets.go): Sockets lists them with their
+// transport facts (peer, since, last write and pong, a write or ping in progress),
+// Send queues a control message to one, and Move re-subscribes one to another topic
+// without closing it, its next message being a caller's prefix plus that topic's
+// full state — how a screen switches boards in place.
+//
 // Import rule: no internal package. It moves []byte and knows nothing of their meaning.
 package hub

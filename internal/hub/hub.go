@@ -160,13 +160,8 @@ func (h *Hub) Publish(topicName string, diff, full []byte) {
 			return
 		}
 		for s := range t.subs {
-			if s.offer(diff) {
-				continue
-			}
-			delete(t.subs, s)
-			h.subs.Add(-1)
-			if s.end(StatusSlow, "slow consumer") {
-				h.kickedSlow.Add(1)
+			if !s.offer(diff) {
+				h.dropSlowLocked(t, s)
 			}
 		}
 	})
@@ -178,7 +173,14 @@ func (h *Hub) Publish(topicName string, diff, full []byte) {
 // subscriber (serving) is counted for Shutdown under the same lock that
 // checks the hub is open, so Shutdown cannot miss it.
 func (h *Hub) subscribe(topicName, key string, serving bool) (*subscriber, error) {
+	return h.subscribePeer(topicName, key, serving, "", "")
+}
+
+// subscribePeer is subscribe for a socket whose peer address and User-Agent Sockets
+// reports.
+func (h *Hub) subscribePeer(topicName, key string, serving bool, addr, ua string) (*subscriber, error) {
 	s := newSubscriber(topicName, key, h.opts.QueueSize)
+	s.stats.addr, s.stats.ua = addr, ua
 	err := h.withTopic(topicName, func(t *topic) {
 		if serving {
 			h.serving.Add(1)

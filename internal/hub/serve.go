@@ -27,6 +27,9 @@ type ServeOptions struct {
 	// passed since the last call; when it returns false the socket is closed
 	// with StatusUnauthorized, e.g. after a session expired.
 	Check func() bool
+	// Addr and UserAgent describe the peer on the operator's screens page
+	// (Sockets); they are copied, never read from the request later.
+	Addr, UserAgent string
 	// Closed, if set, is called once when the socket ends, or when Serve could
 	// not open it: the socket outlives Serve, so a per-client slot the caller
 	// holds for it is given back here.
@@ -46,7 +49,7 @@ type ServeOptions struct {
 // answered). Nothing in opts may hold on to r. The end of an established
 // socket is its normal life, not an error: it is logged at debug level.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) error {
-	s, err := h.subscribe(opts.Topic, opts.Key, true)
+	s, err := h.subscribePeer(opts.Topic, opts.Key, true, opts.Addr, opts.UserAgent)
 	if err != nil {
 		opts.closed()
 		w.Header().Set("Retry-After", "1")
@@ -124,9 +127,13 @@ func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts S
 				msg = appendHello(msg, opts.Hello())
 			}
 			first = false
-			if err := dl.write(msg); err != nil {
+			s.stats.busy.Store(time.Now().UnixNano())
+			err := dl.write(msg)
+			s.stats.busy.Store(0)
+			if err != nil {
 				return "write: " + err.Error()
 			}
+			s.stats.lastWrite.Store(time.Now().UnixNano())
 			h.sent.Add(1)
 		case <-s.recheck:
 			if opts.Check != nil && !opts.Check() {
@@ -139,9 +146,13 @@ func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts S
 					return h.unauthorized(c, s)
 				}
 			}
-			if err := dl.ping(); err != nil {
+			s.stats.busy.Store(now.UnixNano())
+			err := dl.ping()
+			s.stats.busy.Store(0)
+			if err != nil {
 				return "ping: " + err.Error()
 			}
+			s.stats.lastPong.Store(time.Now().UnixNano())
 			h.pings.Add(1)
 		case <-s.done:
 			return h.closeWith(c, s.code, s.reason)

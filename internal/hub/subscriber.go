@@ -2,6 +2,7 @@ package hub
 
 import (
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -12,8 +13,9 @@ import (
 // WebSocket code in serve.go is a thin loop over it, and the benchmarks drive it
 // directly so 10,000 subscribers fit in memory without 10,000 sockets.
 type subscriber struct {
-	topic string
+	topic string // changed only by Move, under the hub's exclusive lock
 	key   string
+	stats socketStats
 
 	// queue holds messages not yet written, oldest first. Only the hub sends on
 	// it, always with a non-blocking send under the topic lock.
@@ -33,13 +35,16 @@ type subscriber struct {
 }
 
 func newSubscriber(topic, key string, queueSize int) *subscriber {
-	return &subscriber{
+	s := &subscriber{
 		topic:   topic,
 		key:     key,
 		queue:   make(chan []byte, queueSize),
 		recheck: make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
+	s.stats.id = nextSocketID.Add(1)
+	s.stats.since = time.Now()
+	return s
 }
 
 // end asks the subscription to finish with the given close status. Only the
