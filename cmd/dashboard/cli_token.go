@@ -75,7 +75,11 @@ func tokenListCmd(ctx context.Context, store auth.DeviceStore, out io.Writer) er
 		if d.Revoked {
 			status = "revoked"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%q\t%s\t%s\t%s\n", d.ID, d.Board, d.Name, d.CreatedAt.UTC().Format(time.RFC3339), seen, status)
+		shows := d.Board
+		if d.Playlist != "" {
+			shows = "playlist:" + d.Playlist
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%q\t%s\t%s\t%s\n", d.ID, shows, d.Name, d.CreatedAt.UTC().Format(time.RFC3339), seen, status)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("token list: write: %w", err)

@@ -30,8 +30,9 @@ var allowed = map[string][]string{
 	"internal/announce":  {"internal/snapshot"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "web/static"},
 	"internal/history":   {"internal/snapshot"},
-	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller"},
-	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller"},
+	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},
+	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},
+	"internal/screens":   {"internal/field"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},

@@ -32,9 +32,11 @@ const DeviceSecretPrefix = "dev_"
 // in between only update memory.
 const TouchInterval = time.Minute
 
-// Device is a wall display allowed to show one board without logging in.
+// Device is a wall display allowed to show one board, or one playlist of boards,
+// without logging in. Exactly one of Board and Playlist is set.
 type Device struct {
 	ID, Name, Board     string
+	Playlist            string
 	CreatedAt, LastSeen time.Time // LastSeen is zero until the device first connects
 	Revoked             bool
 }
@@ -54,6 +56,10 @@ type DeviceStore interface {
 	Touch(ctx context.Context, id string, at time.Time) error
 	// List returns all devices, revoked ones included, oldest first.
 	List(ctx context.Context) ([]Device, error)
+	// Bind points the device at a board or (board empty) a playlist instead of what it
+	// showed; ErrInvalidDevice unless exactly one is a valid id, ErrUnknownDevice if
+	// there is no such device. The token stays the same.
+	Bind(ctx context.Context, id string, b Binding) error
 	// Revoke makes the device's token stop working for good. ErrUnknownDevice if there
 	// is no such device; revoking twice is not an error.
 	Revoke(ctx context.Context, id string) error
@@ -76,16 +82,23 @@ func DeviceSecretSum(secret string) ([sha256.Size]byte, bool) {
 	return sha256.Sum256([]byte(secret)), true
 }
 
+// Binding is what a device shows: a board, or a playlist (whose boards the server
+// knows). Exactly one is set.
+type Binding struct{ Board, Playlist string }
+
+// Validate checks that exactly one of the binding's ids is set and well formed.
+func (b Binding) Validate() error {
+	if (b.Board == "") == (b.Playlist == "") {
+		return fmt.Errorf("%w: bind to a board or to a playlist", ErrInvalidDevice)
+	}
+	return validID("board", b.Board+b.Playlist)
+}
+
 // ValidateDevice checks what an admin typed for a new device. Board ids appear in URLs
 // and names in HTML, so both are kept plain.
 func ValidateDevice(board, name string) error {
-	if board == "" || len(board) > 64 {
-		return fmt.Errorf("%w: board id must be 1 to 64 characters", ErrInvalidDevice)
-	}
-	for _, r := range board {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Errorf("%w: board id %q may hold only letters, digits, '-', '_' and '.'", ErrInvalidDevice, board)
-		}
+	if err := validID("board", board); err != nil {
+		return err
 	}
 	if strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
 		return fmt.Errorf("%w: name must be 1 to 100 characters", ErrInvalidDevice)
@@ -93,6 +106,19 @@ func ValidateDevice(board, name string) error {
 	for _, r := range name {
 		if unicode.IsControl(r) {
 			return fmt.Errorf("%w: name must not contain control characters", ErrInvalidDevice)
+		}
+	}
+	return nil
+}
+
+// validID checks a board or playlist id a device is bound to: ids appear in URLs.
+func validID(what, id string) error {
+	if id == "" || len(id) > 64 {
+		return fmt.Errorf("%w: %s id must be 1 to 64 characters", ErrInvalidDevice, what)
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("%w: %s id %q may hold only letters, digits, '-', '_' and '.'", ErrInvalidDevice, what, id)
 		}
 	}
 	return nil

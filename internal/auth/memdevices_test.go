@@ -65,6 +65,20 @@ func (m *memDevices) List(ctx context.Context) ([]Device, error) {
 	return slices.Clone(m.devices), nil
 }
 
+func (m *memDevices) Bind(ctx context.Context, id string, b Binding) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := m.find(id)
+	if i < 0 {
+		return ErrUnknownDevice
+	}
+	m.devices[i].Board, m.devices[i].Playlist = b.Board, b.Playlist
+	return nil
+}
+
 func (m *memDevices) Revoke(ctx context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

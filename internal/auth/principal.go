@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
@@ -36,7 +37,10 @@ type Principal struct {
 	// key board variants with Scope.Key).
 	Scope snapshot.Scope
 	// Board (device and embed) and Tile (tile embeds) bind the principal to one view.
+	// A device bound to a playlist has Playlist set instead; the server, which knows
+	// the playlists, sets Board to the one it shows now.
 	Board, Tile string
+	Playlist    string
 	// Key identifies the credential so the server can kick its sockets on logout or
 	// revocation: "session:<hash>", "device:<id>", "embed:<hash>", "public". It is never
 	// the secret itself.
@@ -58,7 +62,19 @@ func UserPrincipal(u User, sessionKey string) Principal {
 
 // DevicePrincipal returns the principal of a wall display. Devices see their whole board.
 func DevicePrincipal(d Device) Principal {
-	return Principal{Kind: KindDevice, Name: d.Name, Board: d.Board, Key: "device:" + d.ID}
+	return Principal{Kind: KindDevice, Name: d.Name, Board: d.Board, Playlist: d.Playlist, Key: DeviceKey(d.ID)}
+}
+
+// DeviceKey is the Principal.Key of the sockets opened with device id's token.
+func DeviceKey(id string) string { return "device:" + id }
+
+// DeviceID is the device id of a DeviceKey, or "" for any other key.
+func DeviceID(key string) string {
+	id, ok := strings.CutPrefix(key, "device:")
+	if !ok {
+		return ""
+	}
+	return id
 }
 
 // EmbedPrincipal returns the principal of an iframe that presented the verified embed

@@ -39,6 +39,7 @@ type deviceRecord struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
 	Board      string    `json:"board"`
+	Playlist   string    `json:"playlist,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeen   time.Time `json:"last_seen"`
 	Revoked    bool      `json:"revoked"`
@@ -46,7 +47,7 @@ type deviceRecord struct {
 }
 
 func (r deviceRecord) device() auth.Device {
-	return auth.Device{ID: r.ID, Name: r.Name, Board: r.Board, CreatedAt: r.CreatedAt, LastSeen: r.LastSeen, Revoked: r.Revoked}
+	return auth.Device{ID: r.ID, Name: r.Name, Board: r.Board, Playlist: r.Playlist, CreatedAt: r.CreatedAt, LastSeen: r.LastSeen, Revoked: r.Revoked}
 }
 
 // NewDeviceStore returns the device store in db, creating its buckets. The buckets and
@@ -200,6 +201,21 @@ func (s *DeviceStore) List(ctx context.Context) ([]auth.Device, error) {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// Bind implements auth.DeviceStore.
+func (s *DeviceStore) Bind(ctx context.Context, id string, b auth.Binding) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	return s.update(id, func(rec *deviceRecord) bool {
+		changed := rec.Board != b.Board || rec.Playlist != b.Playlist
+		rec.Board, rec.Playlist = b.Board, b.Playlist
+		return changed
+	})
 }
 
 // Revoke implements auth.DeviceStore. The record and its secret hash stay, so the

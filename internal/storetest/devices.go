@@ -17,6 +17,7 @@ func Devices(t *testing.T, newStore func(t *testing.T) auth.DeviceStore) {
 	t.Run("Verify", func(t *testing.T) { devicesVerify(t, newStore) })
 	t.Run("ListAndTouch", func(t *testing.T) { devicesListAndTouch(t, newStore(t)) })
 	t.Run("CreateValidates", func(t *testing.T) { devicesCreateValidates(t, newStore(t)) })
+	t.Run("Bind", func(t *testing.T) { devicesBind(t, newStore(t)) })
 	t.Run("CanceledContext", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
@@ -158,5 +159,36 @@ func devicesCreateValidates(t *testing.T, s auth.DeviceStore) {
 	list, err := s.List(t.Context())
 	if err != nil || len(list) != 0 {
 		t.Errorf("List after invalid creates = %v, %v; want empty", list, err)
+	}
+}
+
+// devicesBind: a device moves between boards and playlists with the same token.
+func devicesBind(t *testing.T, s auth.DeviceStore) {
+	ctx := t.Context()
+	d, secret, err := s.Create(ctx, "lobby", "TV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []auth.Binding{{Playlist: "floor"}, {Board: "sales"}}
+	for _, b := range steps {
+		if err := s.Bind(ctx, d.ID, b); err != nil {
+			t.Fatalf("Bind(%+v) = %v", b, err)
+		}
+		got, err := s.Verify(ctx, secret)
+		if err != nil || got.Board != b.Board || got.Playlist != b.Playlist {
+			t.Errorf("after Bind(%+v): Verify = %+v, %v", b, got, err)
+		}
+	}
+	for _, bad := range []auth.Binding{{}, {Board: "a", Playlist: "b"}, {Playlist: "a/b"}} {
+		if err := s.Bind(ctx, d.ID, bad); !errors.Is(err, auth.ErrInvalidDevice) {
+			t.Errorf("Bind(%+v) = %v, want ErrInvalidDevice", bad, err)
+		}
+	}
+	if err := s.Bind(ctx, "nope", auth.Binding{Board: "x"}); !errors.Is(err, auth.ErrUnknownDevice) {
+		t.Errorf("Bind(unknown) = %v, want ErrUnknownDevice", err)
+	}
+	list, err := s.List(ctx)
+	if err != nil || len(list) != 1 || list[0].Board != "sales" || list[0].Playlist != "" {
+		t.Errorf("List = %+v, %v; want the device on board sales", list, err)
 	}
 }
