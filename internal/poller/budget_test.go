@@ -61,3 +61,21 @@ func TestBudgetUnlimited(t *testing.T) {
 		t.Errorf("Sent = %d, want 1000", b.Sent())
 	}
 }
+
+func TestBudgetFree(t *testing.T) {
+	b := NewBudget(3, time.Hour)
+	if got := b.Free(); got != 3 {
+		t.Fatalf("Free() of an unused budget = %d, want 3", got)
+	}
+	for range 2 {
+		if err := b.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := b.Free(); got != 1 {
+		t.Fatalf("Free() after 2 of 3 = %d, want 1", got)
+	}
+	if got := NewBudget(0, time.Hour).Free(); got != -1 {
+		t.Fatalf("Free() of an unlimited budget = %d, want -1", got)
+	}
+}

@@ -13,6 +13,9 @@
 //   - oauth1.go, sentinel.go: the two auth methods.
 //   - json.go, build.go, oprt.go, msgops.go, kmm.go: tolerant decoding and the
 //     per-method parsers that fill one lpBuild, fuzzed.
+//   - conversations.go, interactions.go, history.go: a drill-down's conversations,
+//     fetched on demand (not by Poll): Messaging Interactions (open messaging
+//     conversations) and Engagement History (chats that ended unanswered), fuzzed.
 //
 // Import rule: internal/poller, internal/snapshot and internal/field; never another
 // vendor's package.
