@@ -11,7 +11,8 @@
 //     with surges, abandons, routing, transfers, day roll-over. Only the engine draws
 //     from the seeded source, so HTTP polls never change what happens next.
 //   - simulator.go: Config, New, Run (real time × Speed), Advance (manual), View.
-//   - truth.go: Truth, the ground truth tests compare connectors against.
+//   - truth.go: Truth, the ground truth tests compare connectors against;
+//     truth_convs.go the conversations behind a skill (open, ended unanswered).
 //   - handler.go, fault.go, ratelimit.go: one http.Handler for the vendor routes it is
 //     given (Routes), with request counting, faults and a per-IP sliding-window rate
 //     limit per vendor; /_sim/ control endpoints when Config.Control is set.

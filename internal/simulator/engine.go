@@ -73,7 +73,7 @@ func (w *World) finishContacts(a *Agent) {
 				Channel: c.Channel, Agent: a.ID, Contact: c.ID, Duration: dur})
 			w.today(c.Vendor).Transferred++
 			w.totals(c.Vendor).Transferred++
-			c.Skill, c.Transfers, c.Agent = to.ID, c.Transfers+1, ""
+			c.FromSkill, c.Skill, c.Transfers, c.Agent = c.Skill, to.ID, c.Transfers+1, ""
 			w.enqueue(c)
 			continue
 		}
@@ -235,7 +235,7 @@ func (w *World) arrivals() {
 		for _, ch := range sk.Channels {
 			for range w.poisson(w.ArrivalRate(sk, ch)) {
 				c := &Contact{ID: guid(w.rng), VisitorID: guid(w.rng), Vendor: sk.Vendor,
-					Skill: sk.ID, Channel: ch}
+					Skill: sk.ID, Channel: ch, Started: w.Now}
 				c.Returning = w.rng.Float64() < returnProb
 				c.Invited = sk.Vendor == VendorComm100 && w.rng.Float64() < inviteProb
 				w.today(sk.Vendor).Requests++

@@ -159,6 +159,10 @@ type Contact struct {
 	Patience time.Duration
 	// Transfers counts how often the contact was moved to another skill.
 	Transfers int
+	// Started is when the contact first arrived (Arrived moves on a transfer), and
+	// FromSkill the skill it was last transferred from ("" if never).
+	Started   time.Time
+	FromSkill string
 	Invited   bool // came from a proactive invitation (Comm100 acceptedInvitations)
 	Returning bool // visitor chatted before today (Comm100 uniqueChatRate)
 

@@ -2,11 +2,9 @@ package liveperson
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,18 +39,7 @@ func activityRig(t *testing.T) (*simulator.Simulator, *httptest.Server, string) 
 func activityCall(t *testing.T, srv *httptest.Server, tok, method, query, body string) (int, []byte) {
 	t.Helper()
 	u := srv.URL + "/operations/api/account/" + simulator.DefaultCredentials().LivePerson.AccountID + "/agentactivity"
-	if query != "" {
-		u += "?" + query
-	}
-	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return rawCall(t, u, tok, method, query, body)
 }
 
 type activityAnswer struct {

@@ -145,7 +145,7 @@ func (s *server) handleLPDomain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var list []map[string]string
-	for _, svc := range []string{"leDataReporting", "msgEwtAPI", "agentManagerWorkspace", "msgHist", "sentinel", "accountConfigReadOnly", "agentVep"} {
+	for _, svc := range []string{"leDataReporting", "msgEwtAPI", "agentManagerWorkspace", "msgHist", "engHistDomain", "sentinel", "accountConfigReadOnly", "agentVep"} {
 		list = append(list, entry(svc))
 	}
 	simulator.WriteJSON(w, http.StatusOK, map[string]any{"baseURIs": list})

@@ -41,6 +41,8 @@ func Routes(sim *simulator.Simulator, mux *http.ServeMux) {
 	mux.HandleFunc("POST /manager_workspace/api/account/{account}/metrics", s.lpAuth(s.handleLPKMMMetrics))
 	mux.HandleFunc("POST /manager_workspace/api/account/{account}/agent_view", s.lpAuth(s.handleLPAgentView))
 	mux.HandleFunc("POST /messaging_history/api/account/{account}/agent-view/status", s.lpAuth(s.handleLPAgentStatus))
+	mux.HandleFunc("POST /messaging_history/api/account/{account}/conversations/search", s.lpAuth(s.handleMIConversations))
+	mux.HandleFunc("POST /interaction_history/api/account/{account}/interactions/search", s.lpAuth(s.handleEHInteractions))
 	mux.HandleFunc("GET /api/account/{account}/configuration/le-users/skills", s.lpAuth(s.handleLPSkills))
 	mux.HandleFunc("GET /api/account/{account}/configuration/le-agents/status-reasons", s.lpAuth(s.handleLPReasons))
 }
