@@ -33,6 +33,10 @@ type Poller struct {
 	states   *stateTracker // guarded by mu
 
 	stateStore StateSinceStore // nil: measured times are not kept across restarts
+
+	// ctl guards runs and running: the loops Run started, which Update changes.
+	ctl     sync.Mutex
+	running *running // nil before Run and once it is stopping
 }
 
 // sourceRun is one source's scheduling state (owned by its goroutine, except the
@@ -53,16 +57,20 @@ func New(store *snapshot.Store, sources []SourceConfig, log *slog.Logger, m *Met
 	p := &Poller{store: store, log: log, metrics: m, now: time.Now,
 		parts: map[string]snapshot.Part{}, statuses: map[string]*snapshot.SourceStatus{}, states: newStateTracker(nil)}
 	for _, sc := range sources {
-		sc = sc.withDefaults()
-		seed := uint64(0)
-		if sc.Source != nil {
-			h := fnv.New64a()
-			h.Write([]byte(sc.Source.ID()))
-			seed = h.Sum64()
-		}
-		p.runs = append(p.runs, &sourceRun{cfg: sc, sched: newSchedule(sc, seed)})
+		p.runs = append(p.runs, newSourceRun(sc))
 	}
 	return p
+}
+
+func newSourceRun(sc SourceConfig) *sourceRun {
+	sc = sc.withDefaults()
+	seed := uint64(0)
+	if sc.Source != nil {
+		h := fnv.New64a()
+		h.Write([]byte(sc.Source.ID()))
+		seed = h.Sum64()
+	}
+	return &sourceRun{cfg: sc, sched: newSchedule(sc, seed)}
 }
 
 // WithStateSince keeps the state-since times the poller measures itself (for vendors
@@ -94,11 +102,18 @@ func (p *Poller) Run(ctx context.Context) error {
 	p.publishLocked(now)
 	p.mu.Unlock()
 
-	var wg sync.WaitGroup
+	rn := &running{ctx: ctx, saver: saver, loops: map[string]*loopHandle{}}
+	p.ctl.Lock()
 	for _, r := range p.runs {
-		wg.Go(func() { p.loop(ctx, r, saver) })
+		rn.start(p, r)
 	}
-	wg.Wait()
+	p.running = rn
+	p.ctl.Unlock()
+	<-ctx.Done()
+	p.ctl.Lock()
+	p.running = nil // Update refuses from here on
+	p.ctl.Unlock()
+	rn.wg.Wait()
 	if saver != nil {
 		saver.stop()
 	}
@@ -198,16 +213,16 @@ func (p *Poller) record(r *sourceRun, part snapshot.Part, err error, took time.D
 		r.requests, r.limited = req, lim
 		st.Requests, st.RateLimited = req, lim
 	}
-	failures, lastSuccess := st.ConsecutiveFailures, st.LastSuccess
-	p.publishLocked(now)
-	p.mu.Unlock()
-
+	failures := st.ConsecutiveFailures
 	outcome := "ok"
 	if pe != nil {
 		outcome = string(pe.Kind)
 	}
-	p.metrics.poll(id, outcome, took, failures, lastSuccess)
+	// Metrics first: whoever sees the snapshot sees its poll counted.
+	p.metrics.poll(id, outcome, took, failures, st.LastSuccess)
 	p.metrics.vendor(id, newReq, newLimited)
+	p.publishLocked(now)
+	p.mu.Unlock()
 
 	switch {
 	case pe != nil:
@@ -231,8 +246,8 @@ func (p *Poller) publishLocked(now time.Time) {
 		statuses = append(statuses, *st)
 	}
 	snap := snapshot.Merge(p.store.Load(), parts, statuses, now)
-	p.store.Publish(snap)
 	p.metrics.published(snap.Version)
+	p.store.Publish(snap)
 }
 
 // classify makes any poll error an *Error. A source that returns the context's
