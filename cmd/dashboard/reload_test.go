@@ -1,49 +1,175 @@
 package main
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ccdash/ccdash/internal/auth"
 )
 
-// TestSIGHUPInvalidConfigKeepsTheOldOne: a SIGHUP with a broken file logs why, naming
-// the key, and the server goes on serving the config it started with.
-func TestSIGHUPInvalidConfigKeepsTheOldOne(t *testing.T) {
-	t.Parallel()
+// reloadApp is a server started on a config file the test rewrites, with an admin.
+type reloadApp struct {
+	*runningApp
+	path string
+	pw   string
+	head string // the config's first lines: data_dir and the admin
+}
+
+// startReloadApp writes boards (YAML under "boards:") and starts the demo on it.
+func startReloadApp(t *testing.T, boards string) *reloadApp {
+	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "ccdash.yaml")
-	if err := os.WriteFile(path, []byte("boards:\n  - {id: floor, public: true}\n"), 0o600); err != nil {
+	pw := "admin-password-5c2e"
+	h, err := auth.HashPassword(pw)
+	if err != nil {
 		t.Fatal(err)
 	}
-	app := startApp(t, []string{"--addr", "127.0.0.1:0", "--config", path, "--data-dir", filepath.Join(dir, "state")}, env(nil))
-	if err := os.WriteFile(path, []byte("boards:\n  - {id: Floor, public: true}\n"), 0o600); err != nil {
+	a := &reloadApp{path: filepath.Join(dir, "ccdash.yaml"), pw: pw,
+		head: "data_dir: " + filepath.Join(dir, "state") + "\nusers:\n  - {name: admin, role: admin, password_hash: \"" + h + "\"}\n"}
+	a.write(t, boards)
+	a.runningApp = startApp(t, []string{"--addr", "127.0.0.1:0", "--config", a.path}, env(nil))
+	return a
+}
+
+func (a *reloadApp) write(t *testing.T, rest string) {
+	t.Helper()
+	if err := os.WriteFile(a.path, []byte(a.head+rest), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// hangup sends this process SIGHUP (every app running in it re-reads its file; a
+// file nobody changed applies as it was) and waits for log to appear on stderr.
+func (a *reloadApp) hangup(t *testing.T, log string) {
+	t.Helper()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(app.stderr.String(), "reload refused") {
+	for !strings.Contains(a.stderr.String(), log) {
 		if time.Now().After(deadline) {
-			t.Fatalf("no reload refusal logged within 30s:\n%s", app.stderr.String())
+			t.Fatalf("no %q logged within 30s:\n%s", log, a.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if log := app.stderr.String(); !strings.Contains(log, "boards[0].id") {
+}
+
+// adminPage signs in as the admin and returns /admin/config.
+func (a *reloadApp) adminPage(t *testing.T, c *http.Client) string {
+	t.Helper()
+	signIn(t, c, a.base, "admin", a.pw)
+	code, page := fetch(t, c, "GET", a.base+"/admin/config", nil)
+	if code != http.StatusOK {
+		t.Fatalf("/admin/config: %d %.300s", code, page)
+	}
+	return page
+}
+
+// TestSIGHUPChangedThresholdRerendersOpenWall: an open wall's socket receives the
+// board re-rendered with the new threshold after SIGHUP, on the same connection.
+func TestSIGHUPChangedThresholdRerendersOpenWall(t *testing.T) {
+	t.Parallel()
+	a := startReloadApp(t, "boards:\n  - {id: floor, public: true}\n")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ws := "ws" + strings.TrimPrefix(a.base, "http") + "/ws?board=floor&view=wall"
+	c, _, err := websocket.Dial(ctx, ws, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", ws, err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(4 << 20)
+	if _, first, err := c.Read(ctx); err != nil || !strings.Contains(string(first), `id="tile-freshness"`) {
+		t.Fatalf("first message: %v %.200q", err, first)
+	}
+
+	// stale_after is a board threshold every wall carries in its freshness tile.
+	a.write(t, "boards:\n  - {id: floor, public: true, thresholds: {stale_after: 77s}}\n")
+	a.hangup(t, "reload applied")
+	for {
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("the open socket ended instead of re-rendering: %v (close status %d)", err, websocket.CloseStatus(err))
+		}
+		if strings.Contains(string(msg), `data-stale-after="77000"`) {
+			break
+		}
+	}
+	if code, page := fetch(t, http.DefaultClient, "GET", a.base+"/wall/floor", nil); code != http.StatusOK || !strings.Contains(page, `data-stale-after="77000"`) {
+		t.Errorf("/wall/floor after the reload: %d, without the new threshold", code)
+	}
+}
+
+// TestSIGHUPInvalidConfigKeepsTheOldOne: a SIGHUP with a broken file logs why, naming
+// the key, the server goes on serving the config it started with, and the admin page
+// shows the refusal with the same message.
+func TestSIGHUPInvalidConfigKeepsTheOldOne(t *testing.T) {
+	t.Parallel()
+	a := startReloadApp(t, "boards:\n  - {id: floor, public: true}\n")
+	a.write(t, "boards:\n  - {id: Floor, public: true}\n")
+	a.hangup(t, "reload refused")
+	if log := a.stderr.String(); !strings.Contains(log, "boards[0].id") {
 		t.Errorf("the refusal does not name boards[0].id:\n%s", log)
 	}
 	for _, p := range []string{"/healthz", "/wall/floor"} {
-		resp, err := http.Get(app.base + p)
-		if err != nil {
-			t.Fatalf("%s after the refused reload: %v", p, err)
+		if code, _ := fetch(t, http.DefaultClient, "GET", a.base+p, nil); code != http.StatusOK {
+			t.Errorf("%s after the refused reload: %d, want 200 from the old config", p, code)
 		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s after the refused reload: %d, want 200 from the old config", p, resp.StatusCode)
+	}
+	page := a.adminPage(t, browser(t))
+	for _, want := range []string{`data-testid="reload-status"`, "Refused", "config: boards[0].id: "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/admin/config does not show %q:\n%s", want, page)
 		}
+	}
+}
+
+// TestAdminReloadButton: the admin page's button (a CSRF-protected POST, admins only)
+// applies a new board at once, and lists a changed restart-only key as waiting for a
+// restart while its running value stays.
+func TestAdminReloadButton(t *testing.T) {
+	t.Parallel()
+	a := startReloadApp(t, "boards:\n  - {id: floor, public: true}\n")
+	c := browser(t)
+	page := a.adminPage(t, c)
+	m := csrfInput.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on /admin/config:\n%s", page)
+	}
+	if code, _ := fetch(t, http.DefaultClient, "GET", a.base+"/wall/second", nil); code != http.StatusNotFound {
+		t.Fatalf("/wall/second before the reload: %d, want 404", code)
+	}
+	// (Written after that check: another test's SIGHUP reloads this app too.)
+	a.write(t, "metrics_token: a-new-token-for-metrics\nboards:\n  - {id: floor, public: true}\n  - {id: second, public: true}\n")
+	if code, _ := fetch(t, c, "POST", a.base+"/admin/config/reload", url.Values{}); code != http.StatusForbidden {
+		t.Errorf("reload without the CSRF token: %d, want 403", code)
+	}
+	if code, body := fetch(t, c, "POST", a.base+"/admin/config/reload", url.Values{"csrf_token": {m[1]}}); code != http.StatusSeeOther {
+		t.Fatalf("reload button: %d %.300s, want 303", code, body)
+	}
+	if code, _ := fetch(t, http.DefaultClient, "GET", a.base+"/wall/second", nil); code != http.StatusOK {
+		t.Errorf("/wall/second after the reload: %d, want 200", code)
+	}
+	_, page = fetch(t, c, "GET", a.base+"/admin/config", nil)
+	for _, want := range []string{"Applied", "boards: 2", `data-testid="reload-restart"`, "<code>metrics_token</code>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/admin/config after the button does not show %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "a-new-token-for-metrics") {
+		t.Error("/admin/config shows the metrics token's value")
+	}
+	anon := browser(t)
+	if code, _ := fetch(t, anon, "GET", a.base+"/admin/config", nil); code == http.StatusOK {
+		t.Error("/admin/config opens without signing in")
 	}
 }

@@ -138,18 +138,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("API tokens: %w", err)
 	}
-	srv := server.New(server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
-		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine})
+	stateSince, err := bolt.NewStateSinceStore(access.db) // Comm100 times in state, kept across restarts
+	if err != nil {
+		return fmt.Errorf("state file: %w", err)
+	}
+	pl := poller.New(store, sources, log, metrics).WithStateSince(stateSince)
+	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, poller: pl, alerts: alerting.engine,
+		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
+	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
+		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
+		ConfigFile: o.config}
+	if o.config != "" {
+		srvOpts.Reload = rl.reload
+	}
+	srv := server.New(srvOpts)
+	rl.srv = srv
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
 	polled := make(chan error, 1)
-	stateSince, err := bolt.NewStateSinceStore(access.db) // Comm100 times in state, kept across restarts
-	if err != nil {
-		return fmt.Errorf("state file: %w", err)
-	}
-	go func() { polled <- poller.New(store, sources, log, metrics).WithStateSince(stateSince).Run(pollCtx) }()
+	go func() { polled <- pl.Run(pollCtx) }()
 	go srv.Run(pollCtx)
 	go access.run(pollCtx)
 	alertsDone := make(chan struct{})
@@ -175,19 +184,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			fmt.Fprintf(stdout, "demo: wall board (open once, bookmark it): %s\n", wall)
 		}
 	}
+	// SIGHUP is caught before anyone is told the server is up: uncaught, it would end
+	// the process.
+	hup, stopHangups := hangups()
+	defer stopHangups()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-
-	hup, stopHangups := hangups()
-	defer stopHangups()
 wait:
 	for {
 		select {
 		case <-ctx.Done():
 			break wait
 		case <-hup:
-			checkReload(o.config, getenv, log)
+			if o.config == "" {
+				logDemoHangup(log)
+				continue
+			}
+			srv.Reload(ctx)
 		case err := <-served:
 			return fmt.Errorf("http server: %w", err)
 		}

@@ -24,7 +24,7 @@ func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (auth.Prin
 	case !p.IsUser():
 		s.failHTML(w, r, refuse(errSignIn, "Sign in as an administrator."))
 	case !p.IsAdmin():
-		s.failHTML(w, r, refuse(errForbidden, "Only administrators manage wall displays."))
+		s.failHTML(w, r, refuse(errForbidden, "Only administrators may open the admin pages."))
 	default:
 		return p, true
 	}

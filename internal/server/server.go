@@ -55,6 +55,12 @@ type Options struct {
 	// Alerts evaluates the boards' alert rules once per snapshot and keeps their state.
 	// Nil means no alerting. The caller runs it (Engine.Run) beside the server.
 	Alerts *alerts.Engine
+	// ConfigFile is the config file's path, shown on /admin/config. Empty means none
+	// (the demo).
+	ConfigFile string
+	// Reload re-reads and applies the config file (Server.Reload: SIGHUP and the admin
+	// button). Nil means there is nothing to reload.
+	Reload Reloader
 }
 
 // Server is the HTTP edge of ccdash.
@@ -70,6 +76,8 @@ type Server struct {
 	hub      *hub.Hub
 	live     *live
 	auth     *authState
+
+	reloads reloads
 
 	limits     Limits
 	conns      *connLimiter
@@ -155,6 +163,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/api-tokens/{id}/revoke", s.handleAPITokenRevoke)
 		r.Get("/admin/embeds", s.handleEmbeds)
 		r.Post("/admin/embeds/{id}/revoke", s.handleEmbedRevoke)
+		r.Get("/admin/config", s.handleConfig)
+		r.Post("/admin/config/reload", s.handleConfigReload)
 		r.Get("/api/v1/snapshot", s.handleSnapshot)
 		r.Get("/api/v1/history", s.handleHistory)
 		r.Get("/wall/{board}", s.handlePage(views.Wall))

@@ -17,7 +17,13 @@ type (
 	// APITokensPageProps and APITokenRow are /admin/api-tokens.
 	APITokensPageProps = templates.APITokensPageProps
 	APITokenRow        = templates.APITokenRow
+	// ConfigPageProps and ReloadView are /admin/config.
+	ConfigPageProps = templates.ConfigPageProps
+	ReloadView      = templates.ReloadView
 )
+
+// ConfigPage is the admin page of the config file and its last reload.
+func ConfigPage(p ConfigPageProps) templ.Component { return templates.ConfigPage(p) }
 
 // APITokensPage is the admin page for integrations' API tokens.
 func APITokensPage(p APITokensPageProps) templ.Component { return templates.APITokensPage(p) }
