@@ -33,6 +33,8 @@ var allowed = map[string][]string{
 	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},
 	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},
 	"internal/screens":   {"internal/field"},
+	"internal/cluster":   {"internal/snapshot"},
+	"internal/redistest": {},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},

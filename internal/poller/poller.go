@@ -81,6 +81,49 @@ func (p *Poller) WithStateSince(st StateSinceStore) *Poller {
 	return p
 }
 
+// WithSeed starts the poller from snap (a replica taking over from another one's
+// snapshot): every source's figures and status carry on from it instead of starting as
+// "waiting for first poll", so a takeover never blanks a board. Each source still polls
+// at once. Call it before Run; nil means no seed; it returns p.
+func (p *Poller) WithSeed(snap *snapshot.Snapshot) *Poller {
+	if snap == nil {
+		return p
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, st := range snap.Sources {
+		if st.LastError != nil && st.LastError.Kind == snapshot.ErrClusterLink {
+			st.ConsecutiveFailures, st.LastError = 0, nil // the link, not the vendor, failed
+		}
+		p.statuses[st.ID] = &st
+		if !st.LastSuccess.IsZero() {
+			p.parts[st.ID] = partOf(snap, st.ID)
+		}
+	}
+	return p
+}
+
+// partOf is what source id contributed to snap.
+func partOf(snap *snapshot.Snapshot, id string) snapshot.Part {
+	pt := snapshot.Part{Source: id}
+	for _, sk := range snap.Skills {
+		if sk.Source == id {
+			pt.Skills = append(pt.Skills, sk)
+		}
+	}
+	for _, a := range snap.Agents {
+		if a.Source == id {
+			pt.Agents = append(pt.Agents, a)
+		}
+	}
+	for _, ac := range snap.Accounts {
+		if ac.Source == id {
+			pt.Accounts = append(pt.Accounts, ac)
+		}
+	}
+	return pt
+}
+
 // Run polls every source until ctx is done, then returns nil. It returns an error
 // at once if the configuration is invalid (no store, a nil source, duplicate ids)
 // or Run was already called.
@@ -94,8 +137,18 @@ func (p *Poller) Run(ctx context.Context) error {
 	saver := p.loadStates(ctx)
 	now := p.now()
 	p.mu.Lock()
+	seeded := p.statuses
+	p.statuses = map[string]*snapshot.SourceStatus{}
 	for _, r := range p.runs {
-		p.statuses[r.cfg.Source.ID()] = &snapshot.SourceStatus{ID: r.cfg.Source.ID(), Kind: r.cfg.Source.Kind(), NextPoll: now}
+		id := r.cfg.Source.ID()
+		st := &snapshot.SourceStatus{ID: id, Kind: r.cfg.Source.Kind()}
+		if old := seeded[id]; old != nil && old.Kind == st.Kind {
+			st = old
+		} else {
+			delete(p.parts, id)
+		}
+		st.NextPoll = now
+		p.statuses[id] = st
 	}
 	// Publish at once so pages show every source as "waiting for first poll"
 	// instead of nothing.

@@ -42,6 +42,31 @@ type Snapshot struct {
 	Accounts []Account `json:"accounts"`
 	// Sources holds the health of every configured source, sorted by ID.
 	Sources []SourceStatus `json:"sources"`
+	// Replica is this replica's place among replicas sharing one poller (see
+	// internal/cluster); nil on a single replica. Each replica stamps its own copy: it is
+	// never sent between replicas.
+	Replica *Replica `json:"replica,omitempty"`
+}
+
+// Replica roles.
+const (
+	RoleLeader   = "leader"   // holds the lease and runs the poller
+	RoleFollower = "follower" // applies the leader's snapshots
+)
+
+// Replica says where a replica's snapshot came from.
+type Replica struct {
+	// Role is RoleLeader or RoleFollower.
+	Role string `json:"role"`
+	// Term is the election term of the leader that made the snapshot; Seq its number
+	// within that term.
+	Term uint64 `json:"term"`
+	Seq  uint64 `json:"seq"`
+	// ReceivedAt is when this replica got the snapshot (the leader: when it published it).
+	ReceivedAt time.Time `json:"receivedAt"`
+	// LinkDown is set while this replica cannot reach Redis: the snapshot is the last one
+	// it got and every source in it is marked failing with ErrClusterLink.
+	LinkDown bool `json:"linkDown,omitempty"`
 }
 
 // Skill is a LivePerson skill or a Comm100 department: a queue customers wait in.

@@ -15,6 +15,9 @@ const (
 	ErrNetwork     ErrorKind = "network"      // connection refused, DNS, TLS
 	ErrBadResponse ErrorKind = "bad_response" // undecodable or implausible payload
 	ErrRequest     ErrorKind = "request"      // other 4xx: our request was refused
+	// ErrClusterLink marks every source of a replica that lost its link to the other
+	// replicas (Redis): its figures are the last it received, and nobody polls for it.
+	ErrClusterLink ErrorKind = "cluster_link"
 )
 
 // SourceError is the last failure of a source.
