@@ -6,7 +6,9 @@ import (
 	"log/slog"
 
 	"github.com/ccdash/ccdash/internal/alerts"
+	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/bolt"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // alerting is the alert engine and its webhook dispatcher (nil when no board has
@@ -45,4 +47,21 @@ func (a alerting) run(ctx context.Context) {
 	}
 	go a.webhooks.Run(ctx)
 	a.engine.Run(ctx)
+}
+
+// buildAnnouncements makes the announcement feed, kept in the state file so posted
+// announcements survive restarts; boards are the boards served at the time of a post.
+func buildAnnouncements(ctx context.Context, db *bolt.DB, log *slog.Logger, boards func() []views.Board) (*announce.Feed, error) {
+	st, err := bolt.NewAnnouncements(db)
+	if err != nil {
+		return nil, fmt.Errorf("announcements: %w", err)
+	}
+	ids := func() []string {
+		var out []string
+		for _, b := range boards() {
+			out = append(out, b.ID)
+		}
+		return out
+	}
+	return announce.New(ctx, announce.Options{Store: st, Boards: ids, Log: log})
 }

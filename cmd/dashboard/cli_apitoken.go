@@ -26,7 +26,7 @@ func (s *scopeList) Set(v string) error {
 // integrations, kept hashed in data_dir like device tokens (so, like `token`, it
 // works while the server is stopped; the admin page works while it runs).
 func runAPIToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	usage := fmt.Errorf("usage: dashboard api-token create --name NAME --scope read [--skills KEY,KEY] | api-token list | api-token revoke ID  [--config FILE] [--data-dir DIR]")
+	usage := fmt.Errorf("usage: dashboard api-token create --name NAME --scope read|announce [--scope …] [--skills KEY,KEY] | api-token list | api-token revoke ID  [--config FILE] [--data-dir DIR]")
 	if len(args) == 0 {
 		return usage
 	}

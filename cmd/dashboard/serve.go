@@ -20,6 +20,7 @@ import (
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
+	"github.com/ccdash/ccdash/internal/views"
 )
 
 // options are the command-line flags of `dashboard` (serve).
@@ -138,6 +139,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("API tokens: %w", err)
 	}
+	var srv *server.Server // the feed checks posts against the boards served at the time
+	notices, err := buildAnnouncements(ctx, access.db, log, func() []views.Board { return srv.Boards() })
+	if err != nil {
+		return err
+	}
 	stateSince, err := bolt.NewStateSinceStore(access.db) // Comm100 times in state, kept across restarts
 	if err != nil {
 		return fmt.Errorf("state file: %w", err)
@@ -147,11 +153,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
-		ConfigFile: o.config}
+		ConfigFile: o.config, Announce: notices}
 	if o.config != "" {
 		srvOpts.Reload = rl.reload
 	}
-	srv := server.New(srvOpts)
+	srv = server.New(srvOpts)
 	rl.srv = srv
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
@@ -160,6 +166,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	polled := make(chan error, 1)
 	go func() { polled <- pl.Run(pollCtx) }()
 	go srv.Run(pollCtx)
+	go notices.Run(pollCtx) // expires announcements at their time
 	go access.run(pollCtx)
 	alertsDone := make(chan struct{})
 	go func() {

@@ -14,8 +14,9 @@ import (
 // Options configures a Feed.
 type Options struct {
 	Store Store
-	// Boards are the board ids a draft may name.
-	Boards []string
+	// Boards returns the board ids a draft may name now (boards can change while the
+	// server runs).
+	Boards func() []string
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 	// After is the expiry timer. Nil means time.After; tests pass one they fire.
@@ -76,14 +77,11 @@ func New(ctx context.Context, opts Options) (*Feed, error) {
 	return f, nil
 }
 
-// Boards are the board ids drafts may name.
-func (f *Feed) Boards() []string { return slices.Clone(f.opts.Boards) }
-
 // Post checks d, writes the announcement and shows it. by names the poster (a user
 // or an API token's name). Refusals wrap ErrInvalid (what to fix) or are ErrFull.
 func (f *Feed) Post(ctx context.Context, d Draft, by string) (Announcement, error) {
 	now := f.now()
-	a, err := d.check(now, f.opts.Boards)
+	a, err := d.check(now, f.opts.Boards())
 	if err != nil {
 		return Announcement{}, err
 	}

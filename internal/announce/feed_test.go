@@ -47,7 +47,7 @@ func newFeed(t testing.TB, c *clock) (*announce.Feed, *bolt.Announcements) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := announce.New(context.Background(), announce.Options{Store: st, Boards: []string{"floor", "lobby"}, Now: c.Now, After: c.After})
+	f, err := announce.New(context.Background(), announce.Options{Store: st, Boards: func() []string { return []string{"floor", "lobby"} }, Now: c.Now, After: c.After})
 	if err != nil {
 		t.Fatal(err)
 	}

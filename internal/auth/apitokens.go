@@ -13,15 +13,17 @@ import (
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
-// API token scopes. A token holds a list of them, so later abilities (alerts'
-// "announce") are new words, not new token kinds.
+// API token scopes. A token holds a list of them, so later abilities are new words,
+// not new token kinds.
 const (
 	// ScopeRead reads the snapshot and history APIs, limited to the token's skills.
 	ScopeRead = "read"
+	// ScopeAnnounce posts, lists and withdraws announcements to the walls.
+	ScopeAnnounce = "announce"
 )
 
 // APIScopes lists every scope a token may hold.
-var APIScopes = []string{ScopeRead}
+var APIScopes = []string{ScopeRead, ScopeAnnounce}
 
 // APITokenPrefix starts every API token secret, so a leaked one is recognisable
 // (secret scanners) and garbage is refused without a store lookup.
@@ -39,7 +41,7 @@ var (
 	ErrInvalidAPIToken = errors.New("invalid API token")
 )
 
-// APIToken is a read-only credential for integrations (WFM tools, Grafana): scoped to
+// APIToken is a credential for integrations (WFM tools, Grafana): scoped to
 // skills, revocable, kept hashed. The secret is shown once, at creation.
 type APIToken struct {
 	ID   string

@@ -41,7 +41,7 @@ func TestAnnouncementsSurviveRestart(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	db, s := openAnnouncements(t, path)
-	f, err := announce.New(ctx, announce.Options{Store: s, Boards: []string{"floor"}, Now: clock})
+	f, err := announce.New(ctx, announce.Options{Store: s, Boards: func() []string { return []string{"floor"} }, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestAnnouncementsSurviveRestart(t *testing.T) {
 	now = now.Add(10 * time.Minute) // down for 10 minutes: "brief" expired meanwhile
 	db, s = openAnnouncements(t, path)
 	defer db.Close()
-	f, err = announce.New(ctx, announce.Options{Store: s, Boards: []string{"floor"}, Now: clock})
+	f, err = announce.New(ctx, announce.Options{Store: s, Boards: func() []string { return []string{"floor"} }, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ var (
 	errNoDataYet   = errors.New("no data yet")
 	errUnavailable = errors.New("unavailable")
 	errTooMany     = errors.New("too many connections")
+	errConflict    = errors.New("conflict")
 )
 
 // statuses is the one table from errors to statuses, checked in order with
@@ -40,6 +41,7 @@ var statuses = []struct {
 	{errNoDataYet, http.StatusServiceUnavailable, "There is no data yet; it will appear shortly.", false},
 	{errUnavailable, http.StatusServiceUnavailable, "This is not available on this server.", false},
 	{errTooMany, http.StatusTooManyRequests, "Too many live connections from here; close some pages.", false},
+	{errConflict, http.StatusConflict, "That conflicts with what the server holds now.", false},
 	{auth.ErrRevoked, http.StatusForbidden, "This screen was unlinked. Ask an administrator for a new link.", false},
 	{auth.ErrUnknownToken, http.StatusUnauthorized, "This screen's link is not valid. Ask an administrator for a new link.", false},
 	{auth.ErrExpired, http.StatusUnauthorized, "This embed link has expired.", false},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ type seriesBody struct {
 // to their scope like their pages.
 func (s *Server) apiPrincipal(r *http.Request) (auth.Principal, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
-		return s.apiTokenPrincipal(r, h)
+		return s.apiTokenPrincipal(r, h, auth.ScopeRead)
 	}
 	p, err := s.auth.resolver.Resolve(r)
 	switch {
@@ -47,7 +48,8 @@ func (s *Server) apiPrincipal(r *http.Request) (auth.Principal, error) {
 	return p, nil
 }
 
-func (s *Server) apiTokenPrincipal(r *http.Request, header string) (auth.Principal, error) {
+// apiTokenPrincipal verifies the Bearer token in header; it must hold one of scopes.
+func (s *Server) apiTokenPrincipal(r *http.Request, header string, scopes ...string) (auth.Principal, error) {
 	secret, ok := auth.BearerToken(header)
 	if !ok {
 		return auth.Principal{}, refuse(errSignIn, "send the API token as Authorization: Bearer <token>")
@@ -63,8 +65,8 @@ func (s *Server) apiTokenPrincipal(r *http.Request, header string) (auth.Princip
 		return auth.Principal{}, refuse(errSignIn, "unknown API token")
 	case err != nil:
 		return auth.Principal{}, failed("API tokens cannot be checked right now", err)
-	case !t.Allows(auth.ScopeRead):
-		return auth.Principal{}, refuse(errForbidden, "this API token lacks the read scope")
+	case !slices.ContainsFunc(scopes, t.Allows):
+		return auth.Principal{}, refuse(errForbidden, "this API token lacks the "+strings.Join(scopes, " or ")+" scope")
 	}
 	return auth.APITokenPrincipal(t), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/alerts"
+	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -44,6 +45,9 @@ type live struct {
 	// banners it feeds are tiles of their variants like any other.
 	alerts    *alerts.Engine
 	evaluated uint64 // snapshot version last evaluated; only run touches it
+	// notices are the announcements (nil = none kept): the wall's bands and the
+	// manager board's list are tiles of their variants too.
+	notices *announce.Feed
 
 	// rebind takes a variant to the current board set (Server.rebind); ok false
 	// means its board is gone. Nil keeps variants as they are (tests).
@@ -58,7 +62,7 @@ type liveVariant struct {
 	v       views.Variant
 	last    views.Tileset
 	version uint64    // snapshot version last rendered; 0 = none
-	alertV  uint64    // alert engine version last rendered
+	alertV  uint64    // alert engine + announcement feed version last rendered (sideVersion)
 	touched time.Time // last ensure or last seen with subscribers
 	gen     uint64    // board-set generation v.Board came from
 	shell   string    // views.ShellRev last sent
@@ -93,23 +97,44 @@ func message(tiles []views.Tile, shell string, now time.Time) []byte {
 }
 
 // renderVariant renders v's tiles from snap plus, on a board with alert rules, its
-// alert banner. It returns the alert version the banner shows (read before the alerts,
-// so a change during the render is never mistaken for rendered).
+// alert banner, and the announcement tiles. The wall's layout leaves room for the
+// banners (views.WallReserve). It returns the side version the banners show (read
+// before them, so a change during the render is never mistaken for rendered).
 func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapshot.Snapshot) (views.Tileset, uint64, error) {
-	var av uint64
-	if l.alerts != nil {
-		av = l.alerts.Version()
+	av := l.sideVersion()
+	st, hasAlerts := alertState(l.alerts, v)
+	n, hasNotices := noticesOf(l.notices, v)
+	var stp *views.AlertState
+	if hasAlerts {
+		stp = &st
 	}
+	v.Reserve = views.WallReserve(v, stp, n)
 	ts, err := l.render(ctx, v, snap)
 	if err != nil {
 		return ts, av, err
 	}
-	if st, ok := alertState(l.alerts, v); ok {
+	if hasAlerts {
 		if err := ts.AddAlerts(ctx, v, st); err != nil {
 			return ts, av, err
 		}
 	}
+	if hasNotices {
+		if err := ts.AddNotices(ctx, v, n); err != nil {
+			return ts, av, err
+		}
+	}
 	return ts, av, nil
+}
+
+// noticesOf is what v's announcement tiles show; ok is false when none are kept.
+// The manager board's list offers withdrawal to every viewer of the variant (a
+// variant is shared by users of one scope, whatever their role); the server refuses
+// viewers who try.
+func noticesOf(f *announce.Feed, v views.Variant) (views.Notices, bool) {
+	if f == nil || v.Audience == views.Embed {
+		return views.Notices{}, false
+	}
+	return views.Notices{Items: f.Active(v.Board.ID), CanWithdraw: v.Audience == views.Manager}, true
 }
 
 // recentShown is how many log lines the manager board's banner lists.
@@ -140,11 +165,17 @@ func (l *live) evaluate(snap *snapshot.Snapshot) {
 	l.alerts.Evaluate(snap)
 }
 
-func (l *live) alertVersion() uint64 {
-	if l.alerts == nil {
-		return 0
+// sideVersion changes whenever what the banners show does: the alert engine's and
+// the announcement feed's versions added (both only grow, so their sum does too).
+func (l *live) sideVersion() uint64 {
+	var v uint64
+	if l.alerts != nil {
+		v += l.alerts.Version()
 	}
-	return l.alerts.Version()
+	if l.notices != nil {
+		v += l.notices.Version()
+	}
+	return v
 }
 
 // ensure makes variant v, whose board comes from board-set generation gen, current in
@@ -200,13 +231,17 @@ func (l *live) touch(topic string) bool {
 }
 
 // run evaluates the alert rules on every published snapshot and re-renders on every
-// snapshot and every alert change (an acknowledgement between polls) until ctx is done.
+// snapshot, every alert change (an acknowledgement between polls) and every
+// announcement posted, withdrawn or expired, until ctx is done.
 func (l *live) run(ctx context.Context) {
 	for {
 		changed := l.store.Changed()
-		var alertsChanged <-chan struct{}
+		var alertsChanged, noticesChanged <-chan struct{}
 		if l.alerts != nil {
 			alertsChanged = l.alerts.Changed()
+		}
+		if l.notices != nil {
+			noticesChanged = l.notices.Changed()
 		}
 		snap := l.store.Load()
 		l.evaluate(snap)
@@ -216,6 +251,7 @@ func (l *live) run(ctx context.Context) {
 			return
 		case <-changed:
 		case <-alertsChanged:
+		case <-noticesChanged:
 		case <-l.boardsChanged:
 		}
 	}
@@ -229,7 +265,7 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 	if snap == nil {
 		return
 	}
-	for _, lv := range l.due(snap, l.alertVersion(), l.gen.Load()) {
+	for _, lv := range l.due(snap, l.sideVersion(), l.gen.Load()) {
 		v, gen, ok := l.rebound(lv)
 		if !ok {
 			l.drop(lv)

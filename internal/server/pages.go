@@ -34,11 +34,18 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 		if br.p.IsUser() {
 			opts.User, opts.Admin = br.p.Name, br.p.IsAdmin()
 		}
+		manager := br.variant.Audience == views.Manager && br.p.IsUser()
 		if st, ok := alertState(s.opts.Alerts, br.variant); ok {
 			opts.Alerts = &st
-			if br.variant.Audience == views.Manager && br.p.IsUser() {
-				opts.CSRF = auth.CSRFToken(r.Context())
-			}
+		}
+		if n, ok := noticesOf(s.opts.Announce, br.variant); ok {
+			opts.Notices = &n
+		}
+		if manager && (opts.Alerts != nil || opts.Notices != nil) {
+			opts.CSRF = auth.CSRFToken(r.Context())
+		}
+		if manager && opts.Notices != nil && mayAnnounce(br.p) {
+			opts.NoticeForm = s.noticeForm(br.p, br.b.ID, opts.CSRF)
 		}
 		snap := s.opts.Store.Load()
 		if t.query.Has("at") {
@@ -52,6 +59,7 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			}
 			// A page of the past: static, clocks still at its moment, no live banners.
 			opts.WSURL, opts.ServerNow, opts.Alerts, opts.CSRF = "", snap.TakenAt, nil, ""
+			opts.Notices, opts.NoticeForm = nil, nil
 		}
 		var buf bytes.Buffer
 		if err := views.RenderPage(r.Context(), &buf, br.variant, snap, opts); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ccdash/ccdash/internal/alerts"
+	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/hub"
@@ -61,6 +62,9 @@ type Options struct {
 	// Reload re-reads and applies the config file (Server.Reload: SIGHUP and the admin
 	// button). Nil means there is nothing to reload.
 	Reload Reloader
+	// Announce keeps the announcements managers and integrations post to the walls.
+	// Nil means announcements are off. The caller runs it (Feed.Run) beside the server.
+	Announce *announce.Feed
 }
 
 // Server is the HTTP edge of ccdash.
@@ -113,6 +117,7 @@ func New(opts Options) *Server {
 	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)
 	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts)
+	s.live.notices = opts.Announce
 	s.live.rebind = s.rebind
 	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
@@ -171,9 +176,20 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/boards/{board}", s.handlePage(views.Manager))
 		r.Post("/boards/{board}/alerts/ack", s.handleAlertAck)
 		r.Get("/api/v1/alerts", s.handleAlerts)
+		r.Post("/boards/{board}/announcements", s.handleNoticePost)
+		r.Post("/boards/{board}/announcements/{id}/withdraw", s.handleNoticeWithdraw)
+		r.Get("/api/v1/announcements", s.handleAnnouncements)
 		r.Get("/embed/{board}", s.handlePage(views.Embed))
 		r.Get("/embed/{board}/tiles/{tile}", s.handlePage(views.Embed))
 	})
+	// Integrations post and withdraw announcements with an API token, which no
+	// browser sends by itself: those requests skip the session and its CSRF check.
+	// Without a token they are a signed-in user's, and need the CSRF header.
+	sessionCSRF := func(h http.HandlerFunc) http.Handler {
+		return s.auth.secureCookies(s.auth.sessions.LoadAndSave(auth.RequireCSRF(s.auth.csrfKey, s.auth.sessions)(h)))
+	}
+	r.Method(http.MethodPost, "/api/v1/announcements", bearerOr(s.handleAnnouncePost, sessionCSRF(s.handleAnnouncePost)))
+	r.Method(http.MethodDelete, "/api/v1/announcements/{id}", bearerOr(s.handleAnnounceDelete, sessionCSRF(s.handleAnnounceDelete)))
 	r.NotFound(s.handleNotFound)
 	return r
 }

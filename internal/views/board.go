@@ -153,6 +153,10 @@ type Variant struct {
 	Sort string
 	// Size is the wall's size class ("" means SizeHD); ignored off the wall.
 	Size Size
+	// Reserve is the height in rem the wall's banners take (WallReserve): the layout
+	// lists fewer agents and skill rows to leave it. Not part of Key: it follows the
+	// alerts and announcements of the moment, and every screen of the variant shares it.
+	Reserve float64
 }
 
 // Key is a canonical string for the variant: equal variants (same board id,

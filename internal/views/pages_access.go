@@ -20,6 +20,9 @@ type (
 	// ConfigPageProps and ReloadView are /admin/config.
 	ConfigPageProps = templates.ConfigPageProps
 	ReloadView      = templates.ReloadView
+	// NoticeFormProps and BoardChoice are the manager board's announcement form.
+	NoticeFormProps = templates.NoticeFormProps
+	BoardChoice     = templates.BoardChoice
 )
 
 // ConfigPage is the admin page of the config file and its last reload.

@@ -167,6 +167,10 @@ type PageOpts struct {
 	// session token its acknowledge forms need.
 	Alerts *AlertState
 	CSRF   string
+	// Notices, when set, adds the announcement tiles (the wall's bands, the manager
+	// board's list); NoticeForm adds the post form to the manager board.
+	Notices    *Notices
+	NoticeForm *templates.NoticeFormProps
 	// Tile, on an embed page, limits it to one tile: a kind ("queue", "agents",
 	// "today", "freshness", "skills") or a tile id ("tile-skill-…"). Unknown wraps
 	// ErrNotFound.
@@ -179,6 +183,11 @@ type PageOpts struct {
 // RenderPage writes the full HTML page of variant v. The tiles in it are the same
 // bytes RenderTiles gives, so later diffs apply to exactly what the page holds.
 func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snapshot, p PageOpts) error {
+	var notices Notices
+	if p.Notices != nil {
+		notices = *p.Notices
+	}
+	v.Reserve = WallReserve(v, p.Alerts, notices)
 	d, err := newData(v, snap)
 	if err != nil {
 		return err
@@ -190,6 +199,11 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	if p.Alerts != nil {
 		if err := ts.AddAlerts(ctx, v, *p.Alerts); err != nil {
 			return fmt.Errorf("views: render alerts of board %q: %w", v.Board.ID, err)
+		}
+	}
+	if p.Notices != nil {
+		if err := ts.AddNotices(ctx, v, notices); err != nil {
+			return fmt.Errorf("views: render announcements of board %q: %w", v.Board.ID, err)
 		}
 	}
 	pp := templates.PageProps{
@@ -212,14 +226,14 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	switch v.Audience {
 	case Wall:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
-		pp.Alerts = get(kindAlerts)
+		pp.Alerts, pp.Urgent, pp.Ticker = get(kindAlerts), get(kindUrgent), get(kindTicker)
 		pp.MainClass = layoutClass(pp)
 		pp.Size, pp.Theme = string(v.size()), cmp.Or(v.Board.Theme, "dark")
 		pp.ThemeCSS, pp.LogoURL = ThemeCSSURL(v.Board), v.Board.LogoURL
 		c = templates.WallPage(pp)
 	case Manager:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
-		pp.Alerts = get(kindAlerts)
+		pp.Alerts, pp.Notices, pp.NoticeForm = get(kindAlerts), get(kindNotices), p.NoticeForm
 		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
 		if p.TimeTravel != nil {
 			pp.History = p.TimeTravel.bar()

@@ -349,7 +349,7 @@ func TestPageIsCSPStrict(t *testing.T) {
 			}
 			srcs = append(srcs, src)
 		})
-		if got := strings.Join(srcs, " "); got != "/static/vendor/htmx.min.js /static/vendor/ws.js /static/app.js /static/alerts.js" {
+		if got := strings.Join(srcs, " "); got != "/static/vendor/htmx.min.js /static/vendor/ws.js /static/app.js /static/alerts.js /static/notices.js" {
 			t.Errorf("%s: scripts %q", aud, got)
 		}
 		if n := d.Find("[style], style").Length(); n != 0 {

@@ -68,6 +68,9 @@ func alertsProps(v Variant, st AlertState) templates.AlertsTileProps {
 		p.Sound, p.SoundKey = loud, strings.Join(sounding, " ")
 		p.SoundEveryMS = strconv.FormatInt(st.Board.SoundInterval().Milliseconds(), 10)
 	}
+	if !p.Manager && len(p.Items) > wallAlertRows {
+		p.Items, p.More = p.Items[:wallAlertRows-1], moreAlerts(p.Items[wallAlertRows-1:])
+	}
 	if p.Manager {
 		for _, ev := range st.Log {
 			l := templates.AlertLogItem{AtMS: msString(ev.At), Kind: string(ev.Kind), Text: ev.Alert.Text()}
@@ -78,4 +81,29 @@ func alertsProps(v Variant, st AlertState) templates.AlertsTileProps {
 		}
 	}
 	return p
+}
+
+// moreAlerts sums up the alerts a wall's banner has no room for: "+23 more alerts:
+// 5 ◆ CRIT, 18 ▲ WARN" (acknowledged ones included in the count).
+func moreAlerts(rest []templates.AlertItem) string {
+	crit, warn := 0, 0
+	for _, a := range rest {
+		if a.Level == string(alerts.Crit) {
+			crit++
+		} else {
+			warn++
+		}
+	}
+	var parts []string
+	if crit > 0 {
+		parts = append(parts, strconv.Itoa(crit)+" ◆ CRIT")
+	}
+	if warn > 0 {
+		parts = append(parts, strconv.Itoa(warn)+" ▲ WARN")
+	}
+	noun := " more alerts: "
+	if len(rest) == 1 {
+		noun = " more alert: "
+	}
+	return "+" + strconv.Itoa(len(rest)) + noun + strings.Join(parts, ", ")
 }

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 )
@@ -31,15 +32,19 @@ var sizes = []Size{SizeHD, SizeSD, SizeUHD, SizePortrait}
 type wallLayout struct {
 	cols, rows int
 	agentRows  int
+	// spareRem is how much height the skills grid can give up before its tiles no
+	// longer fit (0: the grid is not what shrinks, as on a portrait screen, where the
+	// agent list takes the rest of the height).
+	spareRem float64
 }
 
 // wallLayouts must match app.css (.aud-wall.sz-*): the browser tests prove at each
 // class's reference screen that this many cells and rows fit without scrolling and
 // with every text at full size.
 var wallLayouts = map[Size]wallLayout{
-	SizeHD:       {cols: 3, rows: 4, agentRows: 22},
-	SizeSD:       {cols: 2, rows: 3, agentRows: 15},
-	SizeUHD:      {cols: 4, rows: 6, agentRows: 32},
+	SizeHD:       {cols: 3, rows: 4, agentRows: 22, spareRem: 16},
+	SizeSD:       {cols: 2, rows: 3, agentRows: 15, spareRem: 8},
+	SizeUHD:      {cols: 4, rows: 6, agentRows: 32, spareRem: 20},
 	SizePortrait: {cols: 2, rows: 6, agentRows: 15},
 }
 
@@ -69,7 +74,22 @@ func (v Variant) size() Size {
 	return v.Size
 }
 
-func (v Variant) layout() wallLayout { return wallLayouts[v.size()] }
+// agentRowRem is the height of one row of the wall's agent list.
+const agentRowRem = 1.55
+
+// layout is the variant's wall layout less what its banners take (Reserve): an agent
+// row for each agentRowRem, and a skill row for each spareRem beyond the grid's slack.
+func (v Variant) layout() wallLayout {
+	l := wallLayouts[v.size()]
+	if v.Reserve <= 0 {
+		return l
+	}
+	l.agentRows = max(l.agentRows-int(math.Ceil(v.Reserve/agentRowRem)), 4)
+	if l.spareRem > 0 {
+		l.rows = max(l.rows-int(v.Reserve/l.spareRem), 1)
+	}
+	return l
+}
 
 // placeTiles decides which skill tiles fit a wall grid of cols × rows cells, the
 // way the browser will place them: app.css orders tiles by severity (CSS order)

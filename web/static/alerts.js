@@ -1,7 +1,8 @@
 // ccdash alerts. Two jobs, both about the alert banner (#tile-alerts), which the
 // server pushes like any other tile:
-// - acknowledge forms get the session's CSRF token at submit (the banner is shared by
-//   every viewer of a board variant, so the server cannot write a token into it);
+// - acknowledge forms (and the announcement list's withdraw forms, marked data-csrf)
+//   get the session's CSRF token at submit (those tiles are shared by every viewer of
+//   a board variant, so the server cannot write a token into them);
 // - while the banner says an unacknowledged alert should sound (data-sound), the page
 //   plays a short tone made with Web Audio (no sound file) at once and then every
 //   data-sound-every ms, until the alert is acknowledged or cleared. A new alert
@@ -16,7 +17,7 @@
 
   document.addEventListener('submit', function (e) {
     var f = e.target;
-    if (!f.classList || !f.classList.contains('alert-ack')) return;
+    if (!f.classList || !(f.classList.contains('alert-ack') || f.hasAttribute('data-csrf'))) return;
     var src = document.getElementById('csrf');
     if (!src) return;
     var input = f.querySelector('input[name="csrf_token"]');

@@ -7,7 +7,7 @@ package static
 
 import "embed"
 
-// FS holds app.css, wall.css, app.js, alerts.js and vendor/ (served under /static/).
+// FS holds app.css, wall.css, app.js, alerts.js, notices.js and vendor/ (served under /static/).
 //
-//go:embed app.css wall.css app.js alerts.js all:vendor
+//go:embed app.css wall.css app.js alerts.js notices.js all:vendor
 var FS embed.FS

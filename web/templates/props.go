@@ -263,6 +263,11 @@ type PageProps struct {
 	// by every viewer of the variant, so it cannot carry a per-session token itself).
 	Alerts []byte
 	CSRF   string
+	// Urgent and Ticker are a wall's announcement bands (urgent above the tiles, info
+	// below); Notices is the manager board's list of them and NoticeForm its post
+	// form (nil when the viewer may not post). Nil means none.
+	Urgent, Ticker, Notices []byte
+	NoticeForm              *NoticeFormProps
 	// Body holds extra tiles for an embed page (in order).
 	Body [][]byte
 	// Theme is the page's colour theme: a wall's board theme ("dark", "light") or
