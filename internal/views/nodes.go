@@ -24,37 +24,50 @@ func (d *data) queueNode(ctx context.Context) (node, error) {
 	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
 }
 
+// agentsNode is the agents tile: its state counts, the list body with one row
+// each (rendered once, bottom up: the row alone is a swap target and the same
+// bytes go into the body and the tile) and the wall's "+N more" note.
 func (d *data) agentsNode(ctx context.Context) (node, error) {
 	p := d.agentsTile()
-	html, err := render(ctx, templates.AgentsTile(p), 4096)
+	kids, err := leaves(ctx, p.Counts, countID, templates.StateCountItem)
 	if err != nil {
 		return node{}, err
 	}
-	kids, err := leaves(ctx, p.Counts, countID, templates.StateCountItem)
-	if err != nil || p.Empty != "" {
-		return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+	if p.Empty == "" {
+		body, err := rowsNode(ctx, p)
+		if err != nil {
+			return node{}, err
+		}
+		p.Body = body.HTML
+		kids = append(kids, body)
+		if p.More > 0 {
+			more, err := render(ctx, templates.AgentsMore(p), 64)
+			if err != nil {
+				return node{}, err
+			}
+			kids = append(kids, node{Tile: Tile{ID: p.MoreID, HTML: more}})
+		}
 	}
+	html, err := render(ctx, templates.AgentsTile(p), 1024+len(p.Body))
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+}
+
+// rowsNode is the agent list's body, a list node of its rows.
+func rowsNode(ctx context.Context, p templates.AgentsTileProps) (node, error) {
 	rows := make([]node, 0, len(p.Rows))
+	rp := templates.AgentRowsProps{ID: p.RowsID, Rows: make([][]byte, 0, len(p.Rows))}
+	size := 64
 	for _, r := range p.Rows {
 		n, err := rowNode(ctx, r)
 		if err != nil {
 			return node{}, err
 		}
 		rows = append(rows, n)
+		rp.Rows = append(rp.Rows, n.HTML)
+		size += len(n.HTML)
 	}
-	body, err := render(ctx, templates.AgentRows(p), 256*(len(rows)+1))
-	if err != nil {
-		return node{}, err
-	}
-	kids = append(kids, node{Tile: Tile{ID: p.RowsID, HTML: body}, kids: rows, list: true})
-	if p.More > 0 {
-		more, err := render(ctx, templates.AgentsMore(p), 64)
-		if err != nil {
-			return node{}, err
-		}
-		kids = append(kids, node{Tile: Tile{ID: p.MoreID, HTML: more}})
-	}
-	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, nil
+	html, err := render(ctx, templates.AgentRows(rp), size)
+	return node{Tile: Tile{ID: p.RowsID, HTML: html}, kids: rows, list: true}, err
 }
 
 func (d *data) freshnessNode(ctx context.Context) (node, error) {

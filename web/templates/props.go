@@ -145,6 +145,12 @@ type AgentRow struct {
 	WarnAtMS, CritAtMS string
 }
 
+// AgentRowsProps is the agent list's body: its id and its rendered rows.
+type AgentRowsProps struct {
+	ID   string
+	Rows [][]byte
+}
+
 // SortLink is one sort option of the manager's agent list.
 type SortLink struct {
 	Label, Href string
@@ -159,6 +165,9 @@ type AgentsTileProps struct {
 	Rows   []AgentRow
 	// RowsID is the list body's element id; MoreID the "+N more" note's.
 	RowsID, MoreID string
+	// Body is the list body, rendered by AgentRows from Rows (each row is
+	// rendered once and reused: alone it is a swap target).
+	Body []byte
 	// More is how many agents were left off the capped (wall) list.
 	More  int
 	Sorts []SortLink
