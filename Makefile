@@ -22,7 +22,7 @@ RELEASE_GO := GOTOOLCHAIN=go1.27.3 $(GO)
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULNDB := bin/vulndb-$(VULNDB_VERSION)
 
-.PHONY: all run build test test-unit test-race fuzz bench bench-fanout generate check-generated ldflags package package-check lint tidy-check vulncheck assets clean
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout bench-soak generate check-generated ldflags package package-check lint tidy-check vulncheck assets clean
 
 all: build
 
@@ -125,8 +125,14 @@ fuzz:
 ## bench: benchmarks with allocations and custom metrics (p99, bytes/conn), then the
 ## fan-out probe at 1,000 sockets
 bench: assets
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkWallPageWeek$$' -benchmem -timeout 30m ./...
 	$(MAKE) bench-fanout
+	$(MAKE) bench-soak
+
+## bench-soak: push a week of the demo's diffs (60,480 messages) into one wall page
+## in Chromium; report JS heap growth and DOM nodes before and after
+bench-soak: assets
+	$(GO) test -run '^$$' -bench '^BenchmarkWallPageWeek$$' -benchtime 1x -timeout 3h ./cmd/dashboard
 
 ## bench-fanout: open FANOUT_SOCKETS WebSocket clients on the demo wall, and on a bare
 ## coder/websocket push server for reference; report spread, message size, RSS and CPU

@@ -190,7 +190,7 @@ func (a *demoApp) simFault(t *testing.T, body string) {
 
 // chromiumPath finds the browser. The tests fail (never skip) without it, in CI too:
 // a skipped browser test is a browser test nobody runs.
-func chromiumPath(t *testing.T) string {
+func chromiumPath(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -205,7 +205,7 @@ func chromiumPath(t *testing.T) string {
 // come from newTab. The flags keep it off the (closed) network: without the
 // background-networking ones it keeps trying to reach Google services.
 // extra adds flags (the alert sound test starts one with the kiosk autoplay flag).
-func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
@@ -239,7 +239,7 @@ type tab struct {
 // test fails if any page in it throws an uncaught exception. Tabs share cookies
 // unless opts has chromedp.WithNewBrowserContext() (an admin's session must not leak
 // into a wall display's tab).
-func newTab(t *testing.T, browser context.Context, opts ...chromedp.ContextOption) *tab {
+func newTab(t testing.TB, browser context.Context, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, opts...)
 	// Like the browser, the tab lives as long as the context of its first Do.
@@ -291,7 +291,7 @@ func startWithin(ctx context.Context, cancel context.CancelFunc, d time.Duration
 }
 
 // do runs steps in the tab, each call bounded by d.
-func (tb *tab) do(t *testing.T, d time.Duration, steps ...chromedp.Action[chromedp.Void]) {
+func (tb *tab) do(t testing.TB, d time.Duration, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, d)
 	defer cancel()
@@ -302,7 +302,7 @@ func (tb *tab) do(t *testing.T, d time.Duration, steps ...chromedp.Action[chrome
 
 // open navigates to url, waits until the board's main area is in the DOM and sets a
 // marker variable: while the marker survives, the page was never reloaded.
-func (tb *tab) open(t *testing.T, url string) (marker string) {
+func (tb *tab) open(t testing.TB, url string) (marker string) {
 	t.Helper()
 	tb.do(t, 30*time.Second, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
 	marker = strconv.FormatInt(time.Now().UnixNano(), 36)
@@ -337,7 +337,7 @@ func markerJS(marker string) string {
 }
 
 // evalJS evaluates expr in the tab's page and decodes its value.
-func evalJS[T any](t *testing.T, tb *tab, expr string) T {
+func evalJS[T any](t testing.TB, tb *tab, expr string) T {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
 	defer cancel()
@@ -351,7 +351,7 @@ func evalJS[T any](t *testing.T, tb *tab, expr string) T {
 // waitJS polls the JS boolean expression cond until it is true or timeout passes,
 // then fails the test saying what it waited for and how the page looked. Errors
 // while polling (a page in the middle of loading) count as "not yet".
-func (tb *tab) waitJS(t *testing.T, timeout time.Duration, what, cond string) {
+func (tb *tab) waitJS(t testing.TB, timeout time.Duration, what, cond string) {
 	t.Helper()
 	if err := tb.poll(timeout, cond); err != nil {
 		t.Fatalf("waiting %v for %s: %v\npage:\n%s", timeout, what, err, tb.dump())

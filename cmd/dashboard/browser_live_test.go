@@ -38,7 +38,7 @@ type livePage struct {
 	snap *snapshot.Snapshot
 }
 
-func startLivePage(t *testing.T, v views.Variant, snap *snapshot.Snapshot) *livePage {
+func startLivePage(t testing.TB, v views.Variant, snap *snapshot.Snapshot) *livePage {
 	t.Helper()
 	lp := &livePage{v: v, snap: snap, push: make(chan []byte, 256), open: make(chan struct{}, 4)}
 	mux := http.NewServeMux()
@@ -93,10 +93,31 @@ func (lp *livePage) ws(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// counterJS counts the messages the page has swapped in, in window.__msgs.
+// openLive opens the live page in a new tab of browser, waits for its socket and
+// installs the message counter (counterJS).
+func (lp *livePage) openLive(t testing.TB, browser context.Context) *tab {
+	t.Helper()
+	live := newTab(t, browser)
+	live.open(t, lp.srv.URL+"/page?live=1")
+	select {
+	case <-lp.open:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the live page opened no socket within 30 s")
+	}
+	if !evalJS[bool](t, live, counterJS) {
+		t.Fatal("message counter not installed")
+	}
+	return live
+}
+
+// counterJS counts the messages the page has swapped in (window.__msgs) and the
+// milliseconds it spent swapping them (window.__busy).
 const counterJS = `(function () {
   window.__msgs = 0;
-  document.body.addEventListener('htmx:wsAfterMessage', function () { window.__msgs++; });
+  window.__busy = 0;
+  var t0 = 0;
+  document.body.addEventListener('htmx:wsBeforeMessage', function () { t0 = performance.now(); });
+  document.body.addEventListener('htmx:wsAfterMessage', function () { window.__msgs++; window.__busy += performance.now() - t0; });
   return true;
 })()`
 
@@ -120,7 +141,7 @@ const rowNamesJS = `Array.from(document.querySelectorAll('#tile-agents tbody tr 
 
 // pushed sends msg to the live tab and waits until the page has swapped in n
 // messages in all.
-func (lp *livePage) pushed(t *testing.T, live *tab, msg []byte, n int) {
+func (lp *livePage) pushed(t testing.TB, live *tab, msg []byte, n int) {
 	t.Helper()
 	select {
 	case lp.push <- msg:
@@ -199,16 +220,7 @@ func TestBrowserAgentRowDiffs(t *testing.T) {
 	} {
 		t.Run(string(v.Audience), func(t *testing.T) {
 			lp := startLivePage(t, v, base)
-			live, fresh := newTab(t, browser), newTab(t, browser)
-			live.open(t, lp.srv.URL+"/page?live=1")
-			select {
-			case <-lp.open:
-			case <-time.After(30 * time.Second):
-				t.Fatal("the live page opened no socket within 30 s")
-			}
-			if !evalJS[bool](t, live, counterJS) {
-				t.Fatal("message counter not installed")
-			}
+			live, fresh := lp.openLive(t, browser), newTab(t, browser)
 			prev := base
 			prevTiles := renderTiles(t, v, prev)
 			for i, st := range steps {

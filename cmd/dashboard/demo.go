@@ -52,7 +52,13 @@ func startDemo(ctx context.Context, o options, log *slog.Logger) (*demo, error) 
 	go sim.Run(ctx)
 
 	url := "http://" + ln.Addr().String()
-	sources, err := buildSources(demoSources(url, cfg))
+	srcs := demoSources(url, cfg)
+	for i := range srcs {
+		if o.simInterval > 0 {
+			srcs[i].Interval = Duration(o.simInterval)
+		}
+	}
+	sources, err := buildSources(srcs)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -31,6 +31,9 @@ type options struct {
 	simSpeed float64
 	simSeed  int64
 	simFloor string
+	// simInterval, when set, is how often the demo polls the simulator (both
+	// sources); zero keeps 10 s for Comm100 and 15 s for LivePerson.
+	simInterval time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -43,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.simSpeed, "sim-speed", 1, "demo only: simulated seconds per real second")
 	fs.Int64Var(&o.simSeed, "sim-seed", 1, "demo only: simulator seed (same seed, same contact center)")
 	fs.StringVar(&o.simFloor, "sim-floor", simulator.FloorSmall, "demo only: simulated floor, small (11 skills, 70 agents) or large (25 skills, 150 agents)")
+	fs.DurationVar(&o.simInterval, "sim-interval", 0, "demo only: poll the simulator this often, e.g. 1h for a floor that stands still after the first poll (default: Comm100 10s, LivePerson 15s)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -51,6 +55,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (subcommands: version, check-config, hash-password, token, embed-url)", fs.Arg(0))
+	}
+	if o.simInterval != 0 && o.simInterval < time.Second {
+		return o, fmt.Errorf("--sim-interval: must be at least 1s (got %v)", o.simInterval)
 	}
 	if o.simSpeed <= 0 || o.simSpeed > 3600 {
 		return o, fmt.Errorf("--sim-speed: must be between 0 and 3600 (got %v)", o.simSpeed)
