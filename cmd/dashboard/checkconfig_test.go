@@ -39,7 +39,7 @@ func exampleUncommented(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty := regexp.MustCompile(`^\s*(sources|users|rules|webhooks): \[\]$`)
+	empty := regexp.MustCompile(`^\s*(sources|users|rules|webhooks|playlists): \[\]$`)
 	var out []string
 	for _, line := range strings.Split(string(raw), "\n") {
 		if empty.MatchString(line) {

@@ -32,6 +32,9 @@ type Config struct {
 	Sources []SourceConfig `yaml:"sources"`
 	// Boards are the dashboards to serve. Empty means one default board, "demo".
 	Boards []BoardConfig `yaml:"boards"`
+	// Playlists are boards shown in turn on the devices bound to them
+	// (config_playlists.go). Empty means none but those made on /admin/screens.
+	Playlists []PlaylistConfig `yaml:"playlists"`
 
 	// Users may sign in. Empty means nobody (the demo makes an admin at start-up).
 	Users []UserConfig `yaml:"users"`
@@ -231,7 +234,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" {
 		errs = append(errs, field.Within("public_url", checkURL(c.PublicURL)))
 	}
-	errs = append(errs, c.validateSources(), c.validateBoards(), c.validateAlerts(), c.validateAuth(), c.History.validate(), c.validateHTTP())
+	errs = append(errs, c.validateSources(), c.validateBoards(), c.validatePlaylists(), c.validateAlerts(), c.validateAuth(), c.History.validate(), c.validateHTTP())
 	return errors.Join(errs...)
 }
 
