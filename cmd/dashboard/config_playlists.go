@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/screens"
+	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/views"
 )
 
@@ -94,4 +96,18 @@ func buildPlaylists(cfgs []PlaylistConfig, boards map[string]bool) ([]screens.Pl
 		out = append(out, p)
 	}
 	return out, errors.Join(errs...)
+}
+
+// buildScreens is the server's playlists: the config's, and the store of those made
+// on /admin/screens in data_dir/ccdash.db.
+func buildScreens(cfg *Config, db *bolt.DB) (server.ScreensOptions, error) {
+	ps, err := buildPlaylists(cfg.Playlists, cfg.boardIDs())
+	if err != nil {
+		return server.ScreensOptions{}, err
+	}
+	store, err := bolt.NewPlaylistStore(db)
+	if err != nil {
+		return server.ScreensOptions{}, fmt.Errorf("playlists: %w", err)
+	}
+	return server.ScreensOptions{Playlists: ps, Store: store}, nil
 }

@@ -146,6 +146,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("API tokens: %w", err)
 	}
+	scr, err := buildScreens(cfg, access.db)
+	if err != nil {
+		return err
+	}
 	var srv *server.Server // the feed checks posts against the boards served at the time
 	notices, err := buildAnnouncements(ctx, access.db, log, func() []views.Board { return srv.Boards() })
 	if err != nil {
@@ -160,7 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
-		ConfigFile: o.config, Announce: notices}
+		ConfigFile: o.config, Announce: notices, Screens: scr}
 	if o.config != "" {
 		srvOpts.Reload = rl.reload
 	}

@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"internal/views":     {"internal/snapshot", "internal/field", "internal/alerts", "internal/announce", "web/templates"},
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
 	"internal/announce":  {"internal/snapshot"},
-	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "web/static"},
+	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/screens", "web/static"},
 	"internal/history":   {"internal/snapshot"},
 	"internal/bolt":      {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},
 	"internal/storetest": {"internal/snapshot", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/poller", "internal/screens"},

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -84,19 +85,32 @@ func (s *Server) handleDeviceRevoke(w http.ResponseWriter, r *http.Request) {
 		s.failHTML(w, r, refuse(errNotFound, "Device links are not enabled on this server."))
 		return
 	}
-	id := chi.URLParam(r, "id")
-	err := s.auth.opts.Devices.Revoke(r.Context(), id)
+	err := s.revokeDevice(r.Context(), chi.URLParam(r, "id"), p.Name)
 	if errors.Is(err, auth.ErrUnknownDevice) {
 		s.renderDevices(w, r, http.StatusNotFound, p, views.DevicesPageProps{Error: "There is no such device."})
 		return
 	}
 	if err != nil {
-		s.failHTML(w, r, failed("Revoking the device failed.", fmt.Errorf("revoke device %s: %w", id, err)))
+		s.failHTML(w, r, err)
 		return
 	}
-	n := s.hub.Kick(auth.DevicePrincipal(auth.Device{ID: id}).Key, "this screen was unlinked")
-	s.log.Info("device revoked", "device", id, "by", p.Name, "sockets", n)
 	http.Redirect(w, r, "/admin/devices", http.StatusSeeOther)
+}
+
+// revokeDevice revokes device id and closes its sockets now (4003). It returns
+// auth.ErrUnknownDevice as is.
+func (s *Server) revokeDevice(ctx context.Context, id, by string) error {
+	err := s.auth.opts.Devices.Revoke(ctx, id)
+	if errors.Is(err, auth.ErrUnknownDevice) {
+		return err
+	}
+	if err != nil {
+		return failed("Revoking the device failed.", fmt.Errorf("revoke device %s: %w", id, err))
+	}
+	n := s.hub.Kick(auth.DeviceKey(id), "this screen was unlinked")
+	s.screens.forget(id)
+	s.log.Info("device revoked", "device", id, "by", by, "sockets", n)
+	return nil
 }
 
 func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int, p auth.Principal, props views.DevicesPageProps) {

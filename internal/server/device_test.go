@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/ccdash/ccdash/internal/auth"
 )
 
 // TestDeviceLinkShowsOnlyItsWall: a device link opens its board's wall and live
-// channel without a login, and nothing else.
+// channel without a login, and nothing else: the wall of another board sends it to
+// its own, and its socket serves its own board whatever board the URL names.
 func TestDeviceLinkShowsOnlyItsWall(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, func(o *Options) { o.Boards = append(o.Boards, boardNamed("other")) })
@@ -33,7 +36,10 @@ func TestDeviceLinkShowsOnlyItsWall(t *testing.T) {
 		t.Fatalf("ws URL without the device credential: %v", m)
 	}
 	wsPath := strings.ReplaceAll(m[1], "&amp;", "&")
-	for _, path := range []string{"/boards/lobby" + q, "/wall/other" + q, "/embed/lobby" + q, "/api/v1/snapshot" + q} {
+	if r := do(t, c, "GET", e.ts.URL+"/wall/other"+q, nil); r.code != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/wall/lobby?") {
+		t.Errorf("device on /wall/other: got %d to %q, want 303 to its own wall", r.code, r.header.Get("Location"))
+	}
+	for _, path := range []string{"/boards/lobby" + q, "/embed/lobby" + q, "/api/v1/snapshot" + q} {
 		if r := do(t, c, "GET", e.ts.URL+path, nil); r.code != http.StatusForbidden {
 			t.Errorf("device on %s: got %d, want 403", path, r.code)
 		}
@@ -45,8 +51,16 @@ func TestDeviceLinkShowsOnlyItsWall(t *testing.T) {
 		t.Fatalf("device socket: %v", err)
 	}
 	conn.CloseNow()
-	if _, _, res, err := e.dialWS(t, ctx, nil, "/ws?board=other&view=wall&device="+url.QueryEscape(secret), nil); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
-		t.Errorf("device socket for another board: got %v, want 403", err)
+	other, first, _, err := e.dialWS(t, ctx, nil, "/ws?board=other&view=wall&device="+url.QueryEscape(secret), nil)
+	if err != nil || !strings.Contains(first, "Support") {
+		t.Errorf("device socket naming another board: %v, %.200q; want its own board", err, first)
+	} else {
+		for _, sock := range e.srv.hub.Sockets(auth.DeviceKey(d.ID)) {
+			if !strings.HasPrefix(sock.Topic, "lobby|") {
+				t.Errorf("device socket naming another board is on topic %q, want lobby's", sock.Topic)
+			}
+		}
+		other.CloseNow()
 	}
 	devs, _ := e.devices.List(ctx)
 	if len(devs) != 1 || devs[0].ID != d.ID || devs[0].LastSeen.IsZero() {

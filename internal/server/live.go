@@ -369,3 +369,14 @@ func versionOf(s *snapshot.Snapshot) uint64 {
 	}
 	return s.Version
 }
+
+// variantOf is the variant a topic renders, if the loop tracks it.
+func (l *live) variantOf(topic string) (views.Variant, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lv, ok := l.variants[topic]
+	if !ok {
+		return views.Variant{}, false
+	}
+	return lv.v, true
+}

@@ -5,7 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // registerMetrics exposes the live side: connected screens, slow clients cut off, and
 // renders (which grow with board variants in use, never with viewers).
 func (s *Server) registerMetrics() {
-	s.reg.MustRegister(
+	s.reg.MustRegister(newScreensCollector(s),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_ws_clients", Help: "Open WebSocket connections (pages live now)."},
 			func() float64 { return float64(s.hub.Stats().Subscribers) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ccdash_board_variants", Help: "Board variants with at least one live page."},

@@ -26,6 +26,12 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			return
 		}
 		br, err := s.resolve(r.Context(), r, t)
+		var mv *moved
+		if errors.As(err, &mv) {
+			u := url.URL{Path: "/wall/" + mv.board, RawQuery: r.URL.RawQuery}
+			http.Redirect(w, r, u.String(), http.StatusSeeOther)
+			return
+		}
 		if err != nil {
 			s.failHTML(w, r, err)
 			return
@@ -142,6 +148,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		Accept: &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(t.aud)},
 		Check:  s.stillValidFunc(r, br.p),
 		Closed: release,
+		// For /admin/screens: the address as the login throttle counts it, and
+		// the browser (summarised there; cut here so a socket holds little).
+		Addr:      s.auth.clientIP(r),
+		UserAgent: truncate(r.UserAgent(), 512),
 	})
 	if err != nil && !errors.Is(err, hub.ErrClosed) {
 		s.log.Debug("websocket not opened", "err", err)

@@ -77,6 +77,11 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, t target) (boardR
 	if err != nil {
 		return boardRequest{}, err
 	}
+	if p.Kind == auth.KindDevice {
+		if err := s.deviceTarget(&p, &t); err != nil {
+			return boardRequest{}, err
+		}
+	}
 	set := s.boardSet()
 	b, ok := set.board(t.board)
 	if !ok {

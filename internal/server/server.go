@@ -53,6 +53,8 @@ type Options struct {
 	MetricsToken string
 	// Build is the binary's version, shown on /healthz and the admin pages.
 	Build BuildInfo
+	// Screens are the playlists, pairing and the screens page's limits.
+	Screens ScreensOptions
 	// Alerts evaluates the boards' alert rules once per snapshot and keeps their state.
 	// Nil means no alerting. The caller runs it (Engine.Run) beside the server.
 	Alerts *alerts.Engine
@@ -80,6 +82,7 @@ type Server struct {
 	hub      *hub.Hub
 	live     *live
 	auth     *authState
+	screens  *screenState
 
 	reloads reloads
 
@@ -119,6 +122,7 @@ func New(opts Options) *Server {
 	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts)
 	s.live.notices = opts.Announce
 	s.live.rebind = s.rebind
+	s.screens = newScreenState(opts.Screens, s.now)
 	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
 	if err != nil {
@@ -129,7 +133,10 @@ func New(opts Options) *Server {
 }
 
 // Run keeps the live pages current until ctx is done.
-func (s *Server) Run(ctx context.Context) { s.live.run(ctx) }
+func (s *Server) Run(ctx context.Context) {
+	go s.runScreens(ctx)
+	s.live.run(ctx)
+}
 
 // Handler returns the route table: every route of ccdash in one place.
 func (s *Server) Handler() http.Handler {
@@ -160,6 +167,17 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/login", s.handleLogin)
 		r.Get("/logout", s.handleLogoutForm)
 		r.Post("/logout", s.handleLogout)
+		r.Get("/pair", s.handlePair)
+		r.Get("/pair/wait", s.handlePairWait)
+		r.Get("/admin/screens", s.handleScreens)
+		r.Get("/admin/screens/table", s.handleScreensTable)
+		r.Post("/admin/screens/pair", s.handleScreenPair)
+		r.Post("/admin/screens/{id}/identify", s.screenAction("identify", s.control(views.ControlIdentify)))
+		r.Post("/admin/screens/{id}/reload", s.screenAction("reload", s.control(views.ControlReload)))
+		r.Post("/admin/screens/{id}/bind", s.screenAction("bind", s.bindScreen))
+		r.Post("/admin/screens/{id}/revoke", s.screenAction("revoke", s.revokeScreen))
+		r.Post("/admin/playlists", s.handlePlaylistCreate)
+		r.Post("/admin/playlists/{id}/delete", s.handlePlaylistDelete)
 		r.Get("/admin/devices", s.handleDevices)
 		r.Post("/admin/devices", s.handleDeviceCreate)
 		r.Post("/admin/devices/{id}/revoke", s.handleDeviceRevoke)

@@ -296,6 +296,35 @@
     });
   }
 
+  // Control messages for this screen alone (/admin/screens): srv-ctl is replaced by
+  // one with a new data-seq; act once per seq. identify shows the screen's name large
+  // for 10 s; reload reloads the page.
+  var ctlSeq = '';
+  var identifyTimer = 0;
+  function identify(name) {
+    var el = document.getElementById('identify');
+    if (!el) {
+      el = document.createElement('div');
+      el.id = 'identify';
+      el.className = 'identify';
+      el.setAttribute('role', 'status');
+      el.setAttribute('data-testid', 'identify');
+      body.appendChild(el);
+    }
+    el.textContent = name;
+    clearTimeout(identifyTimer);
+    identifyTimer = setTimeout(function () { el.remove(); }, 10000);
+  }
+  function checkControl() {
+    var el = document.getElementById('srv-ctl');
+    var seq = el ? el.getAttribute('data-seq') || '' : '';
+    if (!seq || seq === ctlSeq) return;
+    ctlSeq = seq;
+    var cmd = el.getAttribute('data-cmd');
+    if (cmd === 'reload') location.reload();
+    else if (cmd === 'identify') identify(el.getAttribute('data-name') || '');
+  }
+
   body.addEventListener('htmx:wsOpen', onOpen);
   body.addEventListener('htmx:wsClose', onDown);
   body.addEventListener('htmx:wsError', onDown);
@@ -314,9 +343,53 @@
   });
   body.addEventListener('htmx:wsAfterMessage', function () {
     readServerClock();
+    checkControl();
     checkShell();
     tick();
   });
+
+  // A live admin table (data-refresh = its fragment URL) refreshes itself every 2 s,
+  // except while the operator is using it (focus inside, a confirmation open).
+  var refreshed = document.querySelector('[data-refresh]');
+  if (refreshed) {
+    var refreshing = false;
+    setInterval(function () {
+      if (refreshing || refreshed.contains(document.activeElement) || refreshed.querySelector('details[open]')) return;
+      refreshing = true;
+      fetch(refreshed.getAttribute('data-refresh'), { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+        if (!r.ok) throw new Error('refresh answered ' + r.status);
+        return r.text();
+      }).then(function (html) {
+        if (!refreshed.contains(document.activeElement) && !refreshed.querySelector('details[open]')) {
+          refreshed.innerHTML = html;
+          tick();
+        }
+      }, function () {}).then(function () { refreshing = false; });
+    }, 2000);
+  }
+
+  // /pair waits for an administrator to enter its code, then opens this screen's
+  // wall; an expired code makes way for a new one.
+  var pairWait = body.getAttribute('data-pair-wait');
+  if (pairWait) {
+    var pairExpires = Number(body.getAttribute('data-pair-expires')) || 0;
+    var pairPoll = function () {
+      fetch('/pair/wait?t=' + encodeURIComponent(pairWait), { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+        if (r.status === 404 || Date.now() > pairExpires + 5000) {
+          location.reload();
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      }).then(function (res) {
+        if (res && res.url) {
+          location.replace(res.url);
+          return;
+        }
+        setTimeout(pairPoll, 1000);
+      }, function () { setTimeout(pairPoll, 3000); });
+    };
+    setTimeout(pairPoll, 1000);
+  }
 
   // The time-travel scrubber: letting go of it opens the board at that moment.
   var scrubber = document.getElementById('scrubber');

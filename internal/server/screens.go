@@ -1,0 +1,258 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/hub"
+	"github.com/ccdash/ccdash/internal/screens"
+	"github.com/ccdash/ccdash/internal/snapshot"
+	"github.com/ccdash/ccdash/internal/views"
+)
+
+// ScreensOptions tune what the server does for wall displays beyond serving boards.
+type ScreensOptions struct {
+	// Playlists are the config file's playlists (read-only on /admin/screens).
+	Playlists []screens.Playlist
+	// Store keeps the playlists made on /admin/screens. Nil means only the config's.
+	Store screens.Store
+	// StaleAfter is how long a write or ping to a screen may be in progress before
+	// the screens page calls it stale (a peer that stopped reading). Zero means 3s,
+	// under the hub's 5s write timeout that then cuts it off.
+	StaleAfter time.Duration
+	// OfflineAfter is how long a device may go unseen before /admin/screens flags it.
+	// Zero means 10m.
+	OfflineAfter time.Duration
+	// Tick is how often playlists are checked for a board switch. Zero means 1s.
+	Tick time.Duration
+	// Pairing bounds the pending pairing codes. Zero means screens' defaults.
+	Pairing screens.PairingOptions
+}
+
+// screenState is the server's view of its wall displays: the playlists (config and
+// stored, merged) and the binding of every device seen since start.
+type screenState struct {
+	opts     ScreensOptions
+	pairings *screens.Pairings
+
+	mu       sync.Mutex
+	stored   []screens.Playlist      // from opts.Store, reloaded on every change
+	bindings map[string]auth.Binding // device id → what it shows, from its last resolve
+	names    map[string]string       // device id → name
+	seq      uint64                  // control message sequence
+}
+
+func newScreenState(o ScreensOptions, now func() time.Time) *screenState {
+	if o.StaleAfter <= 0 {
+		o.StaleAfter = 3 * time.Second
+	}
+	if o.OfflineAfter <= 0 {
+		o.OfflineAfter = 10 * time.Minute
+	}
+	if o.Tick <= 0 {
+		o.Tick = time.Second
+	}
+	if o.Pairing.Now == nil {
+		o.Pairing.Now = now
+	}
+	return &screenState{opts: o, pairings: screens.NewPairings(o.Pairing), bindings: map[string]auth.Binding{}, names: map[string]string{}}
+}
+
+// playlist returns the playlist id: the config's first, then the stored ones.
+func (st *screenState) playlist(id string) (screens.Playlist, bool) {
+	for _, p := range st.opts.Playlists {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range st.stored {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return screens.Playlist{}, false
+}
+
+// playlists lists the config's playlists, then the stored ones not shadowed by them.
+func (st *screenState) playlists() (cfg, stored []screens.Playlist) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range st.stored {
+		if !slices.ContainsFunc(st.opts.Playlists, func(c screens.Playlist) bool { return c.ID == p.ID }) {
+			stored = append(stored, p)
+		}
+	}
+	return st.opts.Playlists, stored
+}
+
+// reload reads the stored playlists again.
+func (st *screenState) reload(ctx context.Context) error {
+	if st.opts.Store == nil {
+		return nil
+	}
+	ps, err := st.opts.Store.List(ctx)
+	if err != nil {
+		return fmt.Errorf("server: playlists: %w", err)
+	}
+	st.mu.Lock()
+	st.stored = ps
+	st.mu.Unlock()
+	return nil
+}
+
+// remember records what device id shows and its name, as its last resolve saw it.
+func (st *screenState) remember(id, name string, b auth.Binding) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.bindings[id], st.names[id] = b, name
+}
+
+func (st *screenState) binding(id string) (auth.Binding, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	b, ok := st.bindings[id]
+	return b, ok
+}
+
+func (st *screenState) forget(id string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	delete(st.bindings, id)
+	delete(st.names, id)
+}
+
+func (st *screenState) nextSeq() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.seq++
+	return st.seq
+}
+
+// errNoPlaylist: a device's playlist was deleted (or left the config).
+var errNoPlaylist = refuse(errNotFound, "This screen's playlist no longer exists: bind it again on /admin/screens.")
+
+// boardFor is the board binding b shows now: its board, or its playlist's board of
+// the moment (rotation by the clock, pinned to a board in alert).
+func (s *Server) boardFor(b auth.Binding) (string, error) {
+	if b.Playlist == "" {
+		return b.Board, nil
+	}
+	p, ok := s.screens.playlist(b.Playlist)
+	if !ok {
+		return "", errNoPlaylist
+	}
+	return p.At(s.now(), s.inAlert), nil
+}
+
+// inAlert reports whether board shows an alert now (for pin_on_alert).
+func (s *Server) inAlert(board string) bool {
+	return s.opts.Alerts != nil && len(s.opts.Alerts.Alerts(board, snapshot.Scope{})) > 0
+}
+
+// deviceTarget points a device's wall request at what the device shows now: a
+// device link always shows its binding, whatever board its URL names (the URL of a
+// screen that switched boards in place names the board it started on).
+func (s *Server) deviceTarget(p *auth.Principal, t *target) error {
+	id := auth.DeviceID(p.Key)
+	b := auth.Binding{Board: p.Board, Playlist: p.Playlist}
+	s.screens.remember(id, p.Name, b)
+	board, err := s.boardFor(b)
+	if err != nil {
+		return err
+	}
+	p.Board = board
+	switch {
+	case t.aud != views.Wall || t.board == board:
+	case t.socket:
+		t.board = board
+	default:
+		return &moved{board: board}
+	}
+	return nil
+}
+
+// moved sends a device's wall page to the board the device shows now.
+type moved struct{ board string }
+
+func (m *moved) Error() string { return "this screen shows board " + m.board }
+
+// runScreens switches playlist screens to the board of the moment until ctx ends.
+func (s *Server) runScreens(ctx context.Context) {
+	if err := s.screens.reload(ctx); err != nil {
+		s.log.Warn("playlists not loaded", "err", err)
+	}
+	tick := time.NewTicker(s.screens.opts.Tick)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.retarget(ctx, "")
+		}
+	}
+}
+
+// retarget moves every socket of device id (every device's, for "") whose board is
+// not the one its binding shows now onto that board, on the socket it has.
+func (s *Server) retarget(ctx context.Context, id string) {
+	prefix := "device:"
+	if id != "" {
+		prefix = auth.DeviceKey(id)
+	}
+	for _, sock := range s.hub.Sockets(prefix) {
+		if id != "" && sock.Key != prefix {
+			continue // another device whose id starts with this one's
+		}
+		b, ok := s.screens.binding(auth.DeviceID(sock.Key))
+		if !ok {
+			continue
+		}
+		want, err := s.boardFor(b)
+		if err != nil {
+			continue
+		}
+		if err := s.moveSocket(ctx, sock, want); err != nil {
+			s.log.Warn("screen not switched", "device", auth.DeviceID(sock.Key), "board", want, "err", err)
+		}
+	}
+}
+
+// moveSocket puts one wall socket on board, keeping the rest of its variant (size).
+// The page hears the new board's tiles and layout revision on its socket and swaps
+// its body in place (app.js), without a reload or a reconnect.
+func (s *Server) moveSocket(ctx context.Context, sock hub.SocketInfo, board string) error {
+	v, ok := s.live.variantOf(sock.Topic)
+	if !ok || v.Board.ID == board || v.Audience != views.Wall {
+		return nil
+	}
+	set := s.boardSet()
+	b, ok := set.board(board)
+	if !ok {
+		return fmt.Errorf("no board %q", board)
+	}
+	v.Board = b
+	topic, err := s.live.ensure(ctx, v, set.gen)
+	if err != nil {
+		return err
+	}
+	if err := s.hub.Move(sock.ID, topic, nil); err != nil && !errors.Is(err, hub.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// truncate cuts s to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,297 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/hub"
+	"github.com/ccdash/ccdash/internal/screens"
+)
+
+// screenSocket opens a device's wall socket and keeps reading it into msgs.
+func screenSocket(t *testing.T, e *authEnv, secret string) (*websocket.Conn, <-chan string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	conn, first, _, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=wall&device="+url.QueryEscape(secret), nil)
+	if err != nil {
+		t.Fatalf("device socket: %v", err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	msgs := make(chan string, 64)
+	msgs <- first
+	go func() {
+		defer close(msgs)
+		for {
+			_, b, err := conn.Read(context.Background())
+			if err != nil {
+				return
+			}
+			msgs <- string(b)
+		}
+	}()
+	return conn, msgs
+}
+
+// waitMessage reads msgs until one contains want, failing after a generous deadline.
+func waitMessage(t *testing.T, msgs <-chan string, want string) string {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				t.Fatalf("socket closed before a message with %q", want)
+			}
+			if strings.Contains(m, want) {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("no message with %q", want)
+		}
+	}
+}
+
+// deviceSocket is the one socket of device id (failing unless there is exactly one).
+func deviceSocket(t *testing.T, e *authEnv, id string) hub.SocketInfo {
+	t.Helper()
+	ss := e.srv.hub.Sockets(auth.DeviceKey(id))
+	if len(ss) != 1 {
+		t.Fatalf("device %s has %d sockets, want 1: %+v", id, len(ss), ss)
+	}
+	return ss[0]
+}
+
+// waitTopic polls until device id's socket is on board's topic.
+func waitTopic(t *testing.T, e *authEnv, id, board string) hub.SocketInfo {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := deviceSocket(t, e, id)
+		if strings.HasPrefix(s.Topic, board+"|") {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("device %s still on %q, want board %s", id, s.Topic, board)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestPlaylistScreenSwitchesOnItsSocket(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		o.Boards = append(o.Boards, boardNamed("sales"))
+		o.Screens.Tick = 20 * time.Millisecond
+		o.Screens.Playlists = []screens.Playlist{{ID: "floor", Entries: []screens.Entry{
+			{Board: "lobby", Duration: 300 * time.Millisecond}, {Board: "sales", Duration: 300 * time.Millisecond},
+		}}}
+	})
+	ctx := context.Background()
+	d, secret, err := e.devices.Create(ctx, "lobby", "TV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.devices.Bind(ctx, d.ID, auth.Binding{Playlist: "floor"}); err != nil {
+		t.Fatal(err)
+	}
+	_, msgs := screenSocket(t, e, secret)
+	first := deviceSocket(t, e, d.ID)
+	for _, board := range []string{"sales", "lobby", "sales"} {
+		s := waitTopic(t, e, d.ID, board)
+		if s.ID != first.ID || !s.Since.Equal(first.Since) {
+			t.Fatalf("switching to %s opened another socket: %+v, first %+v", board, s, first)
+		}
+	}
+	// Each switch brought the page a new layout revision on that socket.
+	waitMessage(t, msgs, `id="srv-shell"`)
+}
+
+func TestRebindAndControlActOnOneScreen(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) { o.Boards = append(o.Boards, boardNamed("sales")) })
+	ctx := context.Background()
+	a, secretA, _ := e.devices.Create(ctx, "lobby", "TV one")
+	b, secretB, _ := e.devices.Create(ctx, "lobby", "TV two")
+	_, msgsA := screenSocket(t, e, secretA)
+	_, msgsB := screenSocket(t, e, secretB)
+	adm := e.client(t)
+	e.login(t, adm, "admin", adminPW)
+	tok := e.csrfFrom(t, adm, "/admin/screens")
+
+	for _, act := range []struct{ id, path string }{{a.ID, "identify"}, {b.ID, "reload"}} {
+		r := do(t, adm, "POST", e.ts.URL+"/admin/screens/"+act.id+"/"+act.path, url.Values{"csrf_token": {tok}})
+		if r.code != http.StatusSeeOther {
+			t.Fatalf("%s: got %d %.300s", act.path, r.code, r.body)
+		}
+	}
+	if m := waitMessage(t, msgsA, `id="srv-ctl"`); !strings.Contains(m, `data-cmd="identify"`) || !strings.Contains(m, `data-name="TV one"`) {
+		t.Errorf("TV one got %q, want its identify", m)
+	}
+	if m := waitMessage(t, msgsB, `id="srv-ctl"`); !strings.Contains(m, `data-cmd="reload"`) {
+		t.Errorf("TV two got %q, want its reload (and not TV one's identify)", m)
+	}
+
+	before := deviceSocket(t, e, b.ID)
+	r := do(t, adm, "POST", e.ts.URL+"/admin/screens/"+b.ID+"/bind", url.Values{"csrf_token": {tok}, "target": {"board:sales"}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("bind: got %d %.300s", r.code, r.body)
+	}
+	after := waitTopic(t, e, b.ID, "sales")
+	if after.ID != before.ID {
+		t.Errorf("rebinding opened a new socket")
+	}
+	if got := deviceSocket(t, e, a.ID).Topic; !strings.HasPrefix(got, "lobby|") {
+		t.Errorf("TV one moved to %q with TV two", got)
+	}
+	devs, _ := e.devices.List(ctx)
+	for _, d := range devs {
+		if d.ID == b.ID && d.Board != "sales" {
+			t.Errorf("rebinding not stored: %+v", d)
+		}
+	}
+	// Without CSRF, and for a board that does not exist: refused.
+	if r := do(t, adm, "POST", e.ts.URL+"/admin/screens/"+b.ID+"/bind", url.Values{"target": {"board:sales"}}); r.code != http.StatusForbidden {
+		t.Errorf("bind without CSRF: %d", r.code)
+	}
+	if r := do(t, adm, "POST", e.ts.URL+"/admin/screens/"+b.ID+"/bind", url.Values{"csrf_token": {tok}, "target": {"board:nope"}}); r.code != http.StatusBadRequest {
+		t.Errorf("bind to an unknown board: %d", r.code)
+	}
+	// A manager may not see or drive the screens page.
+	mgr := e.client(t)
+	e.login(t, mgr, "manager", managerPW)
+	if r := do(t, mgr, "GET", e.ts.URL+"/admin/screens", nil); r.code != http.StatusForbidden {
+		t.Errorf("manager on /admin/screens: %d", r.code)
+	}
+}
+
+// TestScreensPageShowsAStaleScreen: a device socket that stopped reading (it never
+// answers the hub's ping) is listed as stale while the one that reads is live, on
+// the page and in ccdash_screens.
+func TestScreensPageShowsAStaleScreen(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		// The write timeout is the window in which the stuck socket is still listed
+		// before the hub cuts it off; it bounds this test's clean-up too.
+		o.Hub = hub.Options{PingInterval: 50 * time.Millisecond, WriteTimeout: 8 * time.Second}
+		o.Screens.StaleAfter = 200 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	reader, secretR, _ := e.devices.Create(ctx, "lobby", "Reading TV")
+	stuck, secretS, _ := e.devices.Create(ctx, "lobby", "Frozen TV")
+	_, _ = screenSocket(t, e, secretR)
+	conn, _, _, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=wall&device="+url.QueryEscape(secretS), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow() // and never read again
+
+	adm := e.client(t)
+	e.login(t, adm, "admin", adminPW)
+	state := func(body, id string) string {
+		m := regexp.MustCompile(`data-device="` + id + `" data-state="([a-z]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := do(t, adm, "GET", e.ts.URL+"/admin/screens/table", nil)
+		if state(r.body, stuck.ID) == "stale" {
+			if got := state(r.body, reader.ID); got != "live" {
+				t.Errorf("the reading screen is %q, want live", got)
+			}
+			if !strings.Contains(r.body, "Stale") || !strings.Contains(r.body, "Frozen TV") {
+				t.Errorf("stale row does not say so: %.2000s", r.body)
+			}
+			m := do(t, e.client(t), "GET", e.ts.URL+"/metrics", nil)
+			if !strings.Contains(m.body, `ccdash_screens{state="stale"} 1`) || !strings.Contains(m.body, `ccdash_screens{state="live"} 1`) {
+				t.Errorf("metrics lack the screens by state:\n%s", grepLines(m.body, "ccdash_screens"))
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the frozen screen was never shown stale: %.2000s", r.body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		o.Screens.Pairing = screens.PairingOptions{MaxPending: 3, PerAddr: 10}
+	})
+	tv := e.client(t)
+	r := do(t, tv, "GET", e.ts.URL+"/pair", nil)
+	code := regexp.MustCompile(`data-testid="pair-code">(\d{6})<`).FindStringSubmatch(r.body)
+	wait := regexp.MustCompile(`data-pair-wait="([^"]+)"`).FindStringSubmatch(r.body)
+	if r.code != 200 || code == nil || wait == nil || !strings.Contains(r.body, "<svg") {
+		t.Fatalf("/pair: %d %.500s", r.code, r.body)
+	}
+	poll := func() resp { return do(t, tv, "GET", e.ts.URL+"/pair/wait?t="+url.QueryEscape(wait[1]), nil) }
+	if p := poll(); p.code != 200 || !strings.Contains(p.body, `"waiting"`) {
+		t.Fatalf("wait before pairing: %d %s", p.code, p.body)
+	}
+	adm := e.client(t)
+	e.login(t, adm, "admin", adminPW)
+	tok := e.csrfFrom(t, adm, "/admin/screens?code="+code[1])
+	form := url.Values{"csrf_token": {tok}, "code": {code[1]}, "name": {"Lobby TV"}, "target": {"board:lobby"}}
+	if r := do(t, adm, "POST", e.ts.URL+"/admin/screens/pair", form); r.code != http.StatusSeeOther {
+		t.Fatalf("pair: %d %.500s", r.code, r.body)
+	}
+	p := poll()
+	var paired struct{ Status, URL string }
+	if err := json.Unmarshal([]byte(p.body), &paired); p.code != 200 || err != nil || paired.Status != "paired" || !strings.HasPrefix(paired.URL, "/wall/lobby?device=") {
+		t.Fatalf("wait after pairing: %d %s", p.code, p.body)
+	}
+	wall := do(t, tv, "GET", e.ts.URL+paired.URL, nil)
+	if wall.code != 200 || !strings.Contains(wall.body, "ws-connect") {
+		t.Errorf("the paired TV's wall: %d %.300s", wall.code, wall.body)
+	}
+	// Single use: the code and the wait token are spent.
+	if p := poll(); p.code != http.StatusNotFound {
+		t.Errorf("second claim: %d %s", p.code, p.body)
+	}
+	if r := do(t, adm, "POST", e.ts.URL+"/admin/screens/pair", form); r.code != http.StatusNotFound || !strings.Contains(r.body, "No screen is waiting") {
+		t.Errorf("reusing the code: %d", r.code)
+	}
+	devs, _ := e.devices.List(context.Background())
+	if len(devs) != 1 || devs[0].Name != "Lobby TV" || devs[0].Board != "lobby" {
+		t.Errorf("devices after pairing: %+v", devs)
+	}
+	// The table of waiting codes is capped: anonymous visits beyond it are refused
+	// and hold nothing.
+	for i := range 3 {
+		if r := do(t, e.client(t), "GET", e.ts.URL+"/pair", nil); r.code != 200 {
+			t.Fatalf("code %d: %d", i, r.code)
+		}
+	}
+	if r := do(t, e.client(t), "GET", e.ts.URL+"/pair", nil); r.code != http.StatusTooManyRequests {
+		t.Errorf("past the cap: %d, want 429", r.code)
+	}
+	if n := e.srv.screens.pairings.Pending(); n != 3 {
+		t.Errorf("pending codes = %d, want the cap of 3", n)
+	}
+}
