@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,20 +11,22 @@ import (
 	"path/filepath"
 )
 
-// runCheckConfig is `dashboard check-config [--data-dir DIR] FILE`: the file is read,
-// expanded and validated exactly as at start-up (the same messages, one problem per
-// line, exit 1 if any), then data_dir is checked for what the server will need. It
-// changes nothing and needs no running server, so it is safe before a restart or a
-// reload.
-func runCheckConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// runCheckConfig is `dashboard check-config [--data-dir DIR] [--online] FILE`: the
+// file is read, expanded and validated exactly as at start-up (the same messages, one
+// problem per line, exit 1 if any), then data_dir is checked for what the server will
+// need. It changes nothing and needs no running server, so it is safe before a
+// restart or a reload. --online then makes one authenticated request per source
+// (checkOnline).
+func runCheckConfig(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", "", "check this state directory instead of the config's data_dir (as --data-dir at start-up)")
+	online := fs.Bool("online", false, "also make one authenticated request per source and say whether its credentials work")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: dashboard check-config [--data-dir DIR] FILE")
+		return errors.New("usage: dashboard check-config [--data-dir DIR] [--online] FILE")
 	}
 	path := fs.Arg(0)
 	cfg, err := LoadConfig(path, getenv)
@@ -45,6 +48,9 @@ func runCheckConfig(args []string, getenv func(string) string, stdout, stderr io
 		return fmt.Errorf("config: data_dir: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s: OK (%d sources, %d boards, %d users); data_dir %s\n", path, len(cfg.Sources), max(len(cfg.Boards), 1), len(cfg.Users), note)
+	if *online {
+		return checkOnline(ctx, cfg.Sources, stdout)
+	}
 	return nil
 }
 

@@ -23,7 +23,7 @@ func TestExampleConfigPasses(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	dir := filepath.Join(t.TempDir(), "state")
-	if err := runCheckConfig([]string{"--data-dir", dir, examplePath}, env(nil), &out, io.Discard); err != nil {
+	if err := runCheckConfig(t.Context(), []string{"--data-dir", dir, examplePath}, env(nil), &out, io.Discard); err != nil {
 		t.Fatalf("check-config on the example: %v", err)
 	}
 	if !strings.Contains(out.String(), "OK") || !strings.Contains(out.String(), "will be created") {
@@ -136,7 +136,7 @@ func TestCheckConfigSameMessagesAsStartup(t *testing.T) {
 			if err := os.WriteFile(path, []byte(y), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			checkErr := runCheckConfig([]string{path}, env(nil), io.Discard, io.Discard)
+			checkErr := runCheckConfig(t.Context(), []string{path}, env(nil), io.Discard, io.Discard)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			startErr := run(ctx, []string{"--addr", "127.0.0.1:0", "--config", path}, env(nil), strings.NewReader(""), io.Discard, io.Discard)
@@ -165,7 +165,7 @@ func TestCheckConfigDataDir(t *testing.T) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	err := runCheckConfig([]string{"--data-dir", dir, path}, env(nil), io.Discard, io.Discard)
+	err := runCheckConfig(t.Context(), []string{"--data-dir", dir, path}, env(nil), io.Discard, io.Discard)
 	if err == nil || !strings.HasPrefix(err.Error(), "config: data_dir: ") || !strings.Contains(err.Error(), "chmod 700") {
 		t.Fatalf("mode 0755: got %v, want a data_dir error saying chmod 700", err)
 	}
@@ -173,7 +173,7 @@ func TestCheckConfigDataDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := runCheckConfig([]string{"--data-dir", dir, path}, env(nil), &out, io.Discard); err != nil {
+	if err := runCheckConfig(t.Context(), []string{"--data-dir", dir, path}, env(nil), &out, io.Discard); err != nil {
 		t.Fatalf("mode 0700: %v", err)
 	}
 	if !slices.Contains(strings.Fields(out.String()), "OK") {

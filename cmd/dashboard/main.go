@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		case "version":
 			return runVersion(stdout)
 		case "check-config":
-			return runCheckConfig(args[1:], getenv, stdout, stderr)
+			return runCheckConfig(ctx, args[1:], getenv, stdout, stderr)
 		}
 	}
 	return serve(ctx, args, getenv, stdout, stderr, nil)

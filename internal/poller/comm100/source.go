@@ -323,3 +323,14 @@ func (s *Source) get(ctx context.Context, path, op string, query url.Values, par
 	}
 	return nil
 }
+
+// Check proves the credentials with one authenticated call (after the OAuth token
+// request, when the source uses OAuth): the smallest real-time report, RightNow. It
+// is `dashboard check-config --online`'s call; its error is the poll's (*poller.Error,
+// kind auth for refused credentials).
+func (s *Source) Check(ctx context.Context) error {
+	return s.get(ctx, "livechat/realTime/RightNow", "comm100 realTime/RightNow", nil, func(b []byte) error {
+		_, err := parseComm100RightNow(b)
+		return err
+	})
+}

@@ -362,3 +362,14 @@ func (l *Source) applyNames(ctx context.Context, b *lpBuild) {
 		_ = b.configReasons(nc.reasons)
 	}
 }
+
+// Check proves the account and credentials: the Domain API look-up of the reporting
+// host, then one signed call (queuestate, the smallest chat report), after the
+// OAuth 2.0 token request for a client-credentials app. It is `dashboard
+// check-config --online`'s call; its error is the poll's (*poller.Error, kind auth
+// for refused credentials).
+func (l *Source) Check(ctx context.Context) error {
+	q := url.Values{"skillIds": {"all"}, "v": {"2"}}
+	_, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath("queuestate"), q, nil, "liveperson queuestate")
+	return err
+}
