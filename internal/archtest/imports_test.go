@@ -25,7 +25,7 @@ var allowed = map[string][]string{
 	"internal/simulator": {"internal/snapshot"},
 	"internal/poller":    {"internal/snapshot"},
 	"internal/auth":      {"internal/snapshot", "internal/field"},
-	"internal/views":     {"internal/snapshot", "internal/field", "internal/alerts", "internal/announce", "web/templates"},
+	"internal/views":     {"internal/snapshot", "internal/field", "internal/alerts", "internal/announce", "internal/history", "web/templates"},
 	"internal/alerts":    {"internal/snapshot", "internal/field"},
 	"internal/announce":  {"internal/snapshot"},
 	"internal/server":    {"internal/snapshot", "internal/views", "internal/hub", "internal/auth", "internal/history", "internal/alerts", "internal/announce", "internal/screens", "web/static"},

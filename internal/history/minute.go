@@ -18,6 +18,9 @@ type minuteAgg struct {
 	cells    []int64 // cells of last
 	min, max []int64 // per cell in [lo, hi); none when never known
 	lo, hi   int
+	// skills are the minute's skills when last is not kept (a minute read back
+	// from the store to warm the ring).
+	skills []snapshot.Skill
 }
 
 func (m *minuteAgg) add(s *snapshot.Snapshot, lay *layout, cells []int64, at time.Time) {
@@ -116,7 +119,8 @@ func (m *minuteAgg) closed() *minuteAgg {
 // parseAgg rebuilds a closed minute from a decoded minute frame: its layout and
 // cells, and the aggregates in rest.
 func parseAgg(at time.Time, lay *layout, cells []int64, rest []byte) (*minuteAgg, error) {
-	m := &minuteAgg{start: at, lay: lay, cells: slices.Clone(cells), lo: lay.skillOff[0], hi: lay.agentOff}
+	m := &minuteAgg{start: at, lay: lay, cells: slices.Clone(cells), lo: lay.skillOff[0], hi: lay.agentOff,
+		skills: skillsFrom(lay, cells, nil)}
 	m.min = slices.Clone(cells[m.lo:m.hi])
 	m.max = slices.Clone(cells[m.lo:m.hi])
 	r := &reader{b: rest}

@@ -32,13 +32,10 @@ func (s *stuckStore) Range(context.Context, history.Tier, time.Time, time.Time, 
 func (s *stuckStore) Trim(context.Context, history.Tier, time.Time) error { return nil }
 func (s *stuckStore) Close() error                                        { return nil }
 
-// TestBlockedHistoryNeverDelaysALiveDiff: with the history store stuck inside a write,
-// every published snapshot still reaches an open page as a diff, and the recorder
-// counts what it could not queue.
-func TestBlockedHistoryNeverDelaysALiveDiff(t *testing.T) {
-	t.Parallel()
-	stuck := &stuckStore{entered: make(chan struct{}), release: make(chan struct{})}
-	h := history.New(stuck, history.Config{Queue: 2})
+// newHistoryLiveEnv runs a server whose history h records what its store
+// publishes, starting from liveSnap(1, 2).
+func newHistoryLiveEnv(t *testing.T, h *history.History) *liveEnv {
+	t.Helper()
 	st := snapshot.NewStore()
 	st.Publish(liveSnap(1, 2))
 	srv := New(Options{Store: st, History: h})
@@ -47,8 +44,20 @@ func TestBlockedHistoryNeverDelaysALiveDiff(t *testing.T) {
 	go h.Watch(ctx, st)
 	go h.Run(ctx)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { close(stuck.release); srv.Close(); ts.Close(); cancel() })
-	e := &liveEnv{srv: srv, ts: ts, store: st}
+	t.Cleanup(func() { srv.Close(); ts.Close(); cancel() })
+	return &liveEnv{srv: srv, ts: ts, store: st}
+}
+
+// TestBlockedHistoryNeverDelaysALiveDiff: with the history store stuck inside a write,
+// every published snapshot still reaches an open page as a diff, and the recorder
+// counts what it could not queue.
+func TestBlockedHistoryNeverDelaysALiveDiff(t *testing.T) {
+	t.Parallel()
+	stuck := &stuckStore{entered: make(chan struct{}), release: make(chan struct{})}
+	h := history.New(stuck, history.Config{Queue: 2})
+	t.Cleanup(func() { close(stuck.release) })
+	e := newHistoryLiveEnv(t, h)
+	st := e.store
 
 	rctx, rcancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer rcancel()

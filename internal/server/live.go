@@ -38,8 +38,10 @@ type live struct {
 
 	renders atomic.Int64 // tile-set renders, for tests and metrics
 
-	// render is views.RenderTiles; tests slow it down to show nobody waits for it.
-	render func(context.Context, views.Variant, *snapshot.Snapshot) (views.Tileset, error)
+	// render is views.RenderTilesWith; tests slow it down to show nobody waits for it.
+	render func(context.Context, views.Variant, *snapshot.Snapshot, *views.Trends) (views.Tileset, error)
+	// trends feeds the sparklines, once per snapshot (nil: no history kept).
+	trends *trendSource
 
 	// alerts evaluates the rules once per snapshot (nil = no board has any); the
 	// banners it feeds are tiles of their variants like any other.
@@ -68,8 +70,8 @@ type liveVariant struct {
 	shell   string    // views.ShellRev last sent
 }
 
-func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time, al *alerts.Engine) *live {
-	l := &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTiles, alerts: al,
+func newLive(store *snapshot.Store, h *hub.Hub, log *slog.Logger, now func() time.Time, al *alerts.Engine, tr *trendSource) *live {
+	l := &live{store: store, hub: h, log: log, now: now, variants: map[string]*liveVariant{}, render: views.RenderTilesWith, alerts: al, trends: tr,
 		boardsChanged: make(chan struct{}, 1)}
 	l.gen.Store(1)
 	return l
@@ -109,7 +111,7 @@ func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapsho
 		stp = &st
 	}
 	v.Reserve = views.WallReserve(v, stp, n)
-	ts, err := l.render(ctx, v, snap)
+	ts, err := l.render(ctx, v, snap, l.trends.live(snap))
 	if err != nil {
 		return ts, av, err
 	}

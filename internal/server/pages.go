@@ -54,6 +54,8 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			opts.NoticeForm = s.noticeForm(br.p, br.b.ID, opts.CSRF)
 		}
 		snap := s.opts.Store.Load()
+		opts.Trends = s.live.trends.live(snap)
+		dayEnd := s.now()
 		if t.query.Has("at") {
 			if aud != views.Manager {
 				s.failHTML(w, r, refuse(errBadRequest, "Walls and embeds always show the board live; ?at= (the board as it was) is for the manager board."))
@@ -66,6 +68,11 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			// A page of the past: static, clocks still at its moment, no live banners.
 			opts.WSURL, opts.ServerNow, opts.Alerts, opts.CSRF = "", snap.TakenAt, nil, ""
 			opts.Notices, opts.NoticeForm = nil, nil
+			opts.Trends = s.live.trends.at(r.Context(), snap.TakenAt)
+			dayEnd = snap.TakenAt.Truncate(time.Minute) // closed minutes only: nothing after the moment
+		}
+		if aud == views.Manager && br.variant.Skill != "" {
+			opts.Day = s.live.trends.day(r.Context(), br.variant.Skill, dayEnd)
 		}
 		var buf bytes.Buffer
 		if err := views.RenderPage(r.Context(), &buf, br.variant, snap, opts); err != nil {

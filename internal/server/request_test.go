@@ -28,13 +28,13 @@ func TestPageLoadNotBlockedBySlowRender(t *testing.T) {
 	entered, release := make(chan struct{}), make(chan struct{})
 	var enterOnce sync.Once
 	var slowDone atomic.Bool
-	srv.live.render = func(ctx context.Context, v views.Variant, snap *snapshot.Snapshot) (views.Tileset, error) {
+	srv.live.render = func(ctx context.Context, v views.Variant, snap *snapshot.Snapshot, tr *views.Trends) (views.Tileset, error) {
 		if v.Skill == "comm100:a" && snap != nil && snap.Version == 2 {
 			enterOnce.Do(func() { close(entered) })
 			<-release
 			defer slowDone.Store(true)
 		}
-		return views.RenderTiles(ctx, v, snap)
+		return views.RenderTilesWith(ctx, v, snap, tr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go srv.Run(ctx)

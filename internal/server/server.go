@@ -119,7 +119,7 @@ func New(opts Options) *Server {
 	s.conns = newConnLimiter(s.limits.MaxConns, s.limits.MaxConnsPerIP)
 	s.sockets = newSocketSlots(s.limits.MaxPublicSocketsPerBoard, s.limits.MaxPublicSocketsPerIP)
 	s.hub = hub.New(opts.Hub)
-	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts)
+	s.live = newLive(opts.Store, s.hub, s.log, s.now, opts.Alerts, &trendSource{h: opts.History})
 	s.live.notices = opts.Announce
 	s.live.rebind = s.rebind
 	s.screens = newScreenState(opts.Screens, s.now)

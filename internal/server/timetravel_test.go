@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,14 +11,14 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// ?at= on the manager board renders the recorded snapshot, statically, with the
-// history banner and scrubber; walls never time travel.
-func TestTimeTravelPage(t *testing.T) {
+// timeTravelPage opens the lobby board at a moment of the recorded history as the
+// admin and returns the env, the admin's client and the page.
+func timeTravelPage(t *testing.T, at time.Time) (*authEnv, *http.Client, *goquery.Document) {
+	t.Helper()
 	h := recordedHistory(t)
 	e := newAuthEnv(t, func(o *Options) { o.History = h })
 	admin := e.client(t)
 	e.login(t, admin, "admin", adminPW)
-	at := historyT0.Add(5*time.Minute + 30*time.Second)
 	r := do(t, admin, "GET", e.ts.URL+"/boards/lobby?at="+url.QueryEscape(at.Format(time.RFC3339)), nil)
 	if r.code != 200 {
 		t.Fatalf("got %d %.300s", r.code, r.body)
@@ -26,6 +27,14 @@ func TestTimeTravelPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e, admin, doc
+}
+
+// ?at= on the manager board renders the recorded snapshot, statically, with the
+// history banner and scrubber; walls never time travel.
+func TestTimeTravelPage(t *testing.T) {
+	at := historyT0.Add(5*time.Minute + 30*time.Second)
+	e, admin, doc := timeTravelPage(t, at)
 	if _, live := doc.Find("body").Attr("ws-connect"); live {
 		t.Error("a page of the past is connected to the live channel")
 	}

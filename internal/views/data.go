@@ -28,6 +28,9 @@ type data struct {
 	skill  *snapshot.Skill // the drill-down skill, if any
 	// failing holds sources whose latest poll failed or that never delivered.
 	failing map[string]bool
+	// trends, when history is kept, adds sparklines to the queue and skill tiles
+	// (not to embeds: a framed tile keeps its figures whole).
+	trends *Trends
 }
 
 func newData(v Variant, snap *snapshot.Snapshot) (*data, error) {

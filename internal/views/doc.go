@@ -3,5 +3,7 @@
 // sent so only changed fragments go out.
 //
 // Import rule: web/templates, internal/snapshot, internal/field, internal/alerts
-// (read: the alert banner) and internal/announce (read: the ticker and urgent banner).
+// (read: the alert banner), internal/announce (read: the ticker and urgent banner)
+// and internal/history (read: the minutes sparklines and the drill-down's day chart
+// draw; the server queries, views only render).
 package views

@@ -16,12 +16,17 @@ func countID(c templates.StateCount) string    { return c.ID }
 func sourceRowID(s templates.SourceRow) string { return s.TargetID }
 func (d *data) queueNode(ctx context.Context) (node, error) {
 	p := d.queueTile()
+	trend, err := d.trendNode(ctx, p.ID, p.Empty == "", d.skillKeys())
+	if err != nil {
+		return node{}, err
+	}
+	p.Extra = trend.HTML
 	html, err := render(ctx, templates.QueueTile(p), 2048)
 	if err != nil {
 		return node{}, err
 	}
 	kids, err := leaves(ctx, p.Figures, figureID, templates.Fig)
-	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: withTrend(kids, trend)}, err
 }
 
 // agentsNode is the agents tile: its state counts, the list body with one row
@@ -102,8 +107,13 @@ func rowNode(ctx context.Context, r templates.AgentRow) (node, error) {
 }
 
 // skillNode is one skill tile with its figures: per channel the headline and the
-// small figures, then the agent counts.
-func skillNode(ctx context.Context, p templates.SkillTileProps) (node, error) {
+// small figures, then the agent counts, then its trend (when history is kept).
+func (d *data) skillNode(ctx context.Context, key string, p templates.SkillTileProps) (node, error) {
+	trend, err := d.trendNode(ctx, p.ID, true, []string{key})
+	if err != nil {
+		return node{}, err
+	}
+	p.Extra = trend.HTML
 	html, err := render(ctx, templates.SkillTile(p), 1024)
 	if err != nil {
 		return node{}, err
@@ -124,7 +134,7 @@ func skillNode(ctx context.Context, p templates.SkillTileProps) (node, error) {
 	if err != nil {
 		return node{}, err
 	}
-	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: append(kids, counts...)}, nil
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: withTrend(append(kids, counts...), trend)}, nil
 }
 
 // skillsNode is the skills grid with every skill tile in it, in the board's order;
@@ -150,7 +160,7 @@ func (d *data) skillsNode(ctx context.Context) (node, error) {
 	g.Class = d.gridClass(entries, more)
 	kids := make([]node, 0, len(entries)+1)
 	for _, e := range entries {
-		k, err := skillNode(ctx, e.props)
+		k, err := d.skillNode(ctx, e.key, e.props)
 		if err != nil {
 			return node{}, err
 		}

@@ -108,11 +108,27 @@ func tileKinds(v Variant) []TileKind {
 // output depends only on v and snap, never on the clock, so an unchanged snapshot
 // renders byte-identical tiles. An unknown drill-down skill wraps ErrNotFound.
 func RenderTiles(ctx context.Context, v Variant, snap *snapshot.Snapshot) (Tileset, error) {
+	return RenderTilesWith(ctx, v, snap, nil)
+}
+
+// RenderTilesWith is RenderTiles with the board's recent history: the queue and
+// skill tiles carry sparklines from tr (nil: none, history is not kept). The output
+// depends only on v, snap and tr: build tr once per snapshot (NewTrends) and every
+// variant, page and diff of that snapshot agrees byte for byte.
+func RenderTilesWith(ctx context.Context, v Variant, snap *snapshot.Snapshot, tr *Trends) (Tileset, error) {
 	d, err := newData(v, snap)
 	if err != nil {
 		return Tileset{}, err
 	}
+	d.withTrends(tr)
 	return d.renderTiles(ctx)
+}
+
+// withTrends keeps tr for the tiles that chart it: walls and manager boards.
+func (d *data) withTrends(tr *Trends) {
+	if d.v.Audience != Embed && d.snap != nil {
+		d.trends = tr
+	}
 }
 
 func (d *data) renderTiles(ctx context.Context) (Tileset, error) {
@@ -178,6 +194,11 @@ type PageOpts struct {
 	// TimeTravel, on a manager page, shows the board as it was (snap is then the
 	// recorded snapshot). Walls and embeds never time travel: it is ignored there.
 	TimeTravel *TimeTravel
+	// Trends are the sparklines' history (see RenderTilesWith): the live loop's
+	// for snap on a live page, as of the moment on a time-travel page.
+	Trends *Trends
+	// Day, on a manager drill-down, is the skill's day chart (nil: none).
+	Day *DayChart
 }
 
 // RenderPage writes the full HTML page of variant v. The tiles in it are the same
@@ -192,6 +213,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	if err != nil {
 		return err
 	}
+	d.withTrends(p.Trends)
 	ts, err := d.renderTiles(ctx)
 	if err != nil {
 		return err
@@ -237,6 +259,9 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
 		if p.TimeTravel != nil {
 			pp.History = p.TimeTravel.bar()
+		}
+		if pp.Day, err = d.dayChart(ctx, p.Day); err != nil {
+			return fmt.Errorf("views: render day chart of board %q: %w", v.Board.ID, err)
 		}
 		if d.skill != nil {
 			pp.Crumb = []templates.NavLink{{Label: v.Board.Title, Href: "/boards/" + v.Board.ID}}

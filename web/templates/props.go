@@ -291,6 +291,8 @@ type PageProps struct {
 	// History, on a manager page, shows the board as it was (time travel): the
 	// banner and the scrubber. Nil for a live page.
 	History *HistoryBar
+	// Day is a manager drill-down's day chart (DayChart), already rendered; nil: none.
+	Day []byte
 }
 
 // HistoryBar is the time-travel banner and timeline scrubber of a manager page.
