@@ -90,8 +90,8 @@ func (t *Trends) series(keys []string, target time.Duration) (waiting, sl []snap
 
 // trendProps is the trend element with id over the skills with keys.
 func (d *data) trendProps(id string, keys []string) templates.TrendProps {
-	p := templates.TrendProps{ID: id, Span: strconv.Itoa(SparkMinutes) + " min"}
 	tr := d.trends
+	p := templates.TrendProps{ID: id, Span: strconv.Itoa(SparkMinutes) + " min", EndMS: msString(tr.End)}
 	if tr.Unavailable {
 		p.Note = "History unavailable"
 		return p
@@ -102,15 +102,16 @@ func (d *data) trendProps(id string, keys []string) templates.TrendProps {
 		return p
 	}
 	p.Sparks = []templates.SparkProps{
-		spark("waiting", "Waiting", waiting, math.Max(1, maxKnown(waiting)), trendWaiting, fmtWaitingDelta),
-		spark("sl", "Service level", sl, 1, trendServiceLevel, fmtPointsDelta),
+		spark("waiting", "Waiting", "Waiting", waiting, math.Max(1, maxKnown(waiting)), trendWaiting, fmtWaitingDelta),
+		spark("sl", "SL", "Service level", sl, 1, trendServiceLevel, fmtPointsDelta),
 	}
 	return p
 }
 
-// spark draws values on a 0..top scale and names its trend when significant.
-func spark(metric, label string, values []snapshot.Opt[float64], top, significant float64, delta func(float64) string) templates.SparkProps {
-	s := templates.SparkProps{Metric: metric, Label: label, Path: linePath(values, top, sparkH),
+// spark draws values on a 0..top scale and names its trend when significant; short
+// is its visible label, label its name in the text alternatives.
+func spark(metric, short, label string, values []snapshot.Opt[float64], top, significant float64, delta func(float64) string) templates.SparkProps {
+	s := templates.SparkProps{Metric: metric, Label: short, Path: linePath(values, top, sparkH),
 		W: strconv.Itoa(SparkMinutes - 1), H: strconv.Itoa(sparkH), Top: strconv.FormatFloat(top, 'f', -1, 64)}
 	s.Title = label + ", last " + strconv.Itoa(SparkMinutes) + " min: " + describe(values, metric)
 	if d, ok := trend(values[len(values)-TrendMinutes:]); ok && math.Abs(d) >= significant {

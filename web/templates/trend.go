@@ -5,8 +5,9 @@ package templates
 // It is its own swap target inside the tile.
 type TrendProps struct {
 	ID string
-	// Span names the charted span ("60 min").
-	Span string
+	// Span names the charted span ("60 min"); EndMS is when it ends (Unix ms, the
+	// start of the snapshot's minute): x = i is the minute SparkMinutes-i before.
+	Span, EndMS string
 	// Note replaces the sparklines: "History unavailable", "No history yet".
 	Note   string
 	Sparks []SparkProps
