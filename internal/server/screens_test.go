@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/screens"
 )
@@ -294,4 +297,51 @@ func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
 	if n := e.srv.screens.pairings.Pending(); n != 3 {
 		t.Errorf("pending codes = %d, want the cap of 3", n)
 	}
+}
+
+// TestPinOnAlertHoldsTheScreen: a playlist with pin_on_alert moves its screens to a
+// board of the playlist with an alert shown, even one whose turn it is not, and
+// back to the rotation once the alert clears.
+func TestPinOnAlertHoldsTheScreen(t *testing.T) {
+	t.Parallel()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "alerts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := bolt.NewAlerts(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := alerts.New(context.Background(), alerts.Options{Store: st, Now: func() time.Time { return alertT0 },
+		Boards: []alerts.Board{{ID: "demo", Rules: []alerts.Rule{{ID: "waiting", Figure: alerts.Waiting, Limits: alerts.Limits{Warn: 3, Crit: 5}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// demo's own turn is a minute twelve hours from now: only an alert brings it.
+	now := time.Now()
+	from := (now.Hour()*60 + now.Minute() + 12*60) % (24 * 60)
+	e := newAuthEnv(t, func(o *Options) {
+		o.Alerts = eng
+		o.Screens.Tick = 20 * time.Millisecond
+		o.Screens.Playlists = []screens.Playlist{{ID: "floor", PinOnAlert: true, Entries: []screens.Entry{
+			{Board: "lobby", Duration: time.Minute},
+			{Board: "demo", Duration: time.Minute, Window: screens.Window{From: from, To: (from + 1) % (24 * 60), Set: true}},
+		}}}
+	})
+	e.store.Publish(alertSnap(2, 0, 1, 1))
+	ctx := context.Background()
+	d, secret, _ := e.devices.Create(ctx, "lobby", "TV")
+	if err := e.devices.Bind(ctx, d.ID, auth.Binding{Playlist: "floor"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = screenSocket(t, e, secret)
+	first := waitTopic(t, e, d.ID, "lobby")
+
+	e.store.Publish(alertSnap(3, time.Second, 6, 1)) // Sales waiting 6: demo's alert
+	if s := waitTopic(t, e, d.ID, "demo"); s.ID != first.ID {
+		t.Error("pinning opened another socket")
+	}
+	e.store.Publish(alertSnap(4, 2*time.Second, 0, 0)) // cleared
+	waitTopic(t, e, d.ID, "lobby")
 }
