@@ -17,6 +17,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/bolt"
+	"github.com/ccdash/ccdash/internal/cluster"
 	"github.com/ccdash/ccdash/internal/server"
 )
 
@@ -98,14 +99,12 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 		}
 		a.opts.SessionStore = a.sessions
 	} else {
-		ro, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
+		if a.redis, err = cluster.NewClient(cfg.RedisURL); err != nil {
 			a.Close()
-			return nil, fmt.Errorf("config: redis_url: not a redis:// or rediss:// URL")
+			return nil, fmt.Errorf("config: redis_url: %w", err)
 		}
-		a.redis = redis.NewClient(ro)
 		a.opts.SessionStore = goredisstore.New(a.redis)
-		log.Info("sessions in redis", "addr", ro.Addr)
+		log.Info("sessions in redis", "redis", cluster.Describe(cfg.RedisURL))
 	}
 	return a, nil
 }

@@ -40,8 +40,12 @@ type Config struct {
 	Users []UserConfig `yaml:"users"`
 	// Sessions bounds signed-in sessions.
 	Sessions SessionConfig `yaml:"sessions"`
-	// RedisURL keeps sessions in Redis (shared by replicas). Empty means in memory.
+	// RedisURL makes this server one replica of a fleet sharing Redis: one poller for
+	// all, sessions and stores in Redis (redis://, rediss:// or
+	// redis+sentinel://host:port,…/db?master=name). Empty means a single replica.
 	RedisURL string `yaml:"redis_url"`
+	// Cluster tunes the replicas' leader lease (config_cluster.go).
+	Cluster ClusterConfig `yaml:"cluster"`
 	// TrustProxy believes the reverse proxy's X-Forwarded-Proto (Secure cookies) and
 	// X-Forwarded-For (login throttling per address). Default false.
 	TrustProxy bool `yaml:"trust_proxy"`
@@ -234,7 +238,7 @@ func (c *Config) Validate() error {
 	if c.PublicURL != "" {
 		errs = append(errs, field.Within("public_url", checkURL(c.PublicURL)))
 	}
-	errs = append(errs, c.validateSources(), c.validateBoards(), c.validatePlaylists(), c.validateAlerts(), c.validateAuth(), c.History.validate(), c.validateHTTP())
+	errs = append(errs, c.validateSources(), c.validateBoards(), c.validatePlaylists(), c.validateAlerts(), c.validateAuth(), c.History.validate(), c.validateHTTP(), c.validateCluster())
 	return errors.Join(errs...)
 }
 

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/field"
 )
@@ -46,12 +44,6 @@ func (c *Config) validateAuth() error {
 	for i, o := range c.EmbedOrigins {
 		if _, err := auth.ParseOrigin(o); err != nil {
 			errs = append(errs, field.Errorf(fmt.Sprintf("embed_origins[%d]", i), "%v", err))
-		}
-	}
-	if c.RedisURL != "" {
-		if _, err := redis.ParseURL(c.RedisURL); err != nil {
-			// The URL may hold a password: say what is wrong without echoing it.
-			errs = append(errs, field.Errorf("redis_url", "not a redis:// or rediss:// URL"))
 		}
 	}
 	if c.Sessions.IdleTimeout < 0 {

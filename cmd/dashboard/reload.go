@@ -41,12 +41,18 @@ type reloader struct {
 	flags     options
 	log       *slog.Logger
 	srv       *server.Server
-	poller    *poller.Poller
+	poller    sourceUpdater
 	alerts    *alerts.Engine // nil: alerting was off at start-up
 	demoAdmin *auth.User     // the demo's generated admin, kept while the file has no users
 	dataDir   string
 
 	cur *Config // what runs now (restart-only keys at their start-up values)
+}
+
+// sourceUpdater takes a reload's source changes: the poller, or on replicas the
+// pollers of this replica's terms as leader (termPollers).
+type sourceUpdater interface {
+	Update(restart []poller.SourceConfig, remove []string) error
 }
 
 // plan is a re-read config, built and checked, ready to apply.

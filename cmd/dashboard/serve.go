@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/bolt"
+	"github.com/ccdash/ccdash/internal/cluster"
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/simulator"
@@ -159,12 +160,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("state file: %w", err)
 	}
-	pl := poller.New(store, sources, log, metrics).WithStateSince(stateSince)
-	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, poller: pl, alerts: alerting.engine,
+	var pl *poller.Poller // a single replica's; replicas make one per term as leader (tp)
+	var tp *termPollers
+	var updater sourceUpdater
+	if access.redis == nil {
+		pl = poller.New(store, sources, log, metrics).WithStateSince(stateSince)
+		updater = pl
+	} else {
+		tp = &termPollers{sources: sources, log: log, newPoller: func(out *snapshot.Store, srcs []poller.SourceConfig) *poller.Poller {
+			return poller.New(out, srcs, log, metrics).WithStateSince(stateSince)
+		}}
+		updater = tp
+	}
+	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, poller: updater, alerts: alerting.engine,
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
+	var node *cluster.Node // set below on replicas; revokes reach the others through it
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
 		ConfigFile: o.config, Announce: notices, Screens: scr}
+	if tp != nil {
+		srvOpts.KickElsewhere = func(ctx context.Context, key, reason string) error { return node.Kick(ctx, key, reason) }
+	}
 	if o.config != "" {
 		srvOpts.Reload = rl.reload
 	}
@@ -175,7 +191,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
 	polled := make(chan error, 1)
-	go func() { polled <- pl.Run(pollCtx) }()
+	if tp != nil {
+		if node, err = startCluster(cfg, access.redis, store, tp, func(key, reason string) { srv.Kick(key, reason) }, reg, log); err != nil {
+			return err
+		}
+		go func() { node.Run(pollCtx); polled <- nil }()
+	} else {
+		go func() { polled <- pl.Run(pollCtx) }()
+	}
 	go srv.Run(pollCtx)
 	go notices.Run(pollCtx) // expires announcements at their time
 	go access.run(pollCtx)

@@ -143,7 +143,7 @@ func (n *Node) apply(m *message, force bool) {
 		n.opts.Metrics.leaderChanged(m.term)
 	}
 	n.held = [2]uint64{m.term, m.seq}
-	n.lastGood = m.snap
+	n.lastGood, n.gotAt = m.snap, now
 	n.linkDown = false
 	n.mu.Unlock()
 	n.opts.Metrics.propagated(now.Sub(m.sentAt))
@@ -156,7 +156,7 @@ func (n *Node) linkBack(m *message) {
 	n.mu.Lock()
 	was := n.linkDown
 	n.linkDown = false
-	last, held := n.lastGood, n.held
+	last, held, at := n.lastGood, n.held, n.gotAt
 	n.mu.Unlock()
 	if was {
 		n.log.Info("cluster: link to Redis back")
@@ -166,7 +166,7 @@ func (n *Node) linkBack(m *message) {
 		return
 	}
 	if was && last != nil {
-		n.show(last, snapshot.Replica{Role: snapshot.RoleFollower, Term: held[0], Seq: held[1], ReceivedAt: time.Now()})
+		n.show(last, snapshot.Replica{Role: snapshot.RoleFollower, Term: held[0], Seq: held[1], ReceivedAt: at})
 	}
 }
 
@@ -179,10 +179,10 @@ func (n *Node) linkLost(err error) {
 		return
 	}
 	n.linkDown = true
-	last, held := n.lastGood, n.held
+	last, held, at := n.lastGood, n.held, n.gotAt
 	n.mu.Unlock()
 	n.log.Warn("cluster: link to Redis down: serving the last snapshot, marked stale", "err", err)
-	n.show(markLinkDown(last, time.Now()), snapshot.Replica{Role: snapshot.RoleFollower, Term: held[0], Seq: held[1], LinkDown: true})
+	n.show(markLinkDown(last, time.Now()), snapshot.Replica{Role: snapshot.RoleFollower, Term: held[0], Seq: held[1], ReceivedAt: at, LinkDown: true})
 }
 
 // markLinkDown is s with every source failing for the reason "cluster link down".

@@ -98,7 +98,7 @@ func (n *Node) forward(ctx context.Context, s *snapshot.Snapshot) {
 	n.seq++
 	term, seq := n.term, n.seq
 	n.held = [2]uint64{term, seq}
-	n.lastGood = s
+	n.lastGood, n.gotAt = s, now
 	n.mu.Unlock()
 	n.show(s, snapshot.Replica{Role: snapshot.RoleLeader, Term: term, Seq: seq, ReceivedAt: now})
 	b, err := encodeSnapshot(term, seq, now, s)

@@ -71,6 +71,7 @@ type Node struct {
 	held     [2]uint64 // (term, seq) of the newest snapshot applied
 	highest  uint64    // highest term seen anywhere
 	lastGood *snapshot.Snapshot
+	gotAt    time.Time // when lastGood arrived (or was made, on the leader)
 	linkDown bool
 
 	pubMu sync.Mutex // serializes publishing into Store (version order)

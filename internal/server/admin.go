@@ -107,7 +107,7 @@ func (s *Server) revokeDevice(ctx context.Context, id, by string) error {
 	if err != nil {
 		return failed("Revoking the device failed.", fmt.Errorf("revoke device %s: %w", id, err))
 	}
-	n := s.hub.Kick(auth.DeviceKey(id), "this screen was unlinked")
+	n := s.kick(ctx, auth.DeviceKey(id), "this screen was unlinked")
 	s.screens.forget(id)
 	s.log.Info("device revoked", "device", id, "by", by, "sockets", n)
 	return nil
@@ -138,3 +138,17 @@ func (s *Server) renderDevices(w http.ResponseWriter, r *http.Request, code int,
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// kick closes the sockets of principal key here and asks the other replicas to do the
+// same; it returns how many sockets closed here.
+func (s *Server) kick(ctx context.Context, key, reason string) int {
+	if s.opts.KickElsewhere != nil {
+		if err := s.opts.KickElsewhere(ctx, key, reason); err != nil {
+			s.log.Warn("revoke not sent to the other replicas", "err", err)
+		}
+	}
+	return s.hub.Kick(key, reason)
+}
+
+// Kick closes the sockets of principal key on this replica (a revoke made on another).
+func (s *Server) Kick(key, reason string) int { return s.hub.Kick(key, reason) }

@@ -75,7 +75,7 @@ func (s *Server) handleEmbedRevoke(w http.ResponseWriter, r *http.Request) {
 		s.failHTML(w, r, failed("Revoking the embed link failed.", err))
 		return
 	}
-	n := s.hub.Kick(auth.EmbedLinkKey(id), "this embed link was revoked")
+	n := s.kick(r.Context(), auth.EmbedLinkKey(id), "this embed link was revoked")
 	s.log.Info("embed link revoked", "link", id, "by", p.Name, "sockets", n)
 	http.Redirect(w, r, "/admin/embeds", http.StatusSeeOther)
 }

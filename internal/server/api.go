@@ -22,6 +22,18 @@ type readiness struct {
 	Version uint64         `json:"version"`
 	Sources []sourceHealth `json:"sources"`
 	Reason  string         `json:"reason,omitempty"`
+	// Replica is this replica's role among replicas sharing one poller; absent on a
+	// single replica.
+	Replica *replicaHealth `json:"replica,omitempty"`
+}
+
+type replicaHealth struct {
+	Role string `json:"role"`
+	Term uint64 `json:"term"`
+	Seq  uint64 `json:"seq"`
+	// SnapshotAgeSec is how long ago this replica got (or, leading, made) its snapshot.
+	SnapshotAgeSec float64 `json:"snapshotAgeSec"`
+	LinkDown       bool    `json:"linkDown,omitempty"`
 }
 
 type sourceHealth struct {
@@ -41,6 +53,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		body.Reason = "no snapshot yet"
 	} else {
 		body.Version = snap.Version
+		if r := snap.Replica; r != nil {
+			body.Replica = &replicaHealth{Role: r.Role, Term: r.Term, Seq: r.Seq, SnapshotAgeSec: now.Sub(r.ReceivedAt).Seconds(), LinkDown: r.LinkDown}
+		}
 		for _, st := range snap.Sources {
 			h := sourceHealth{ID: st.ID, OK: !st.Stale(now, s.opts.StaleAfter), AgeSec: st.Age(now).Seconds()}
 			if st.Failing() && st.LastError != nil {

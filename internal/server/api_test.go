@@ -50,6 +50,9 @@ func TestReadyz(t *testing.T) {
 		{"no snapshot", nil, 503, "no snapshot yet"},
 		{"all fresh", &snapshot.Snapshot{Version: 3, Sources: []snapshot.SourceStatus{fresh}}, 200, `"ready": true`},
 		{"one failing", &snapshot.Snapshot{Version: 3, Sources: []snapshot.SourceStatus{fresh, failing}}, 503, "503 from lp queuehealth"},
+		{"replica", &snapshot.Snapshot{Version: 3, Sources: []snapshot.SourceStatus{fresh},
+			Replica: &snapshot.Replica{Role: snapshot.RoleFollower, Term: 7, Seq: 12, ReceivedAt: testNow.Add(-1500 * time.Millisecond)}},
+			200, `"snapshotAgeSec": 1.5`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

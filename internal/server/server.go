@@ -55,6 +55,11 @@ type Options struct {
 	Build BuildInfo
 	// Screens are the playlists, pairing and the screens page's limits.
 	Screens ScreensOptions
+	// KickElsewhere tells the other replicas to close the sockets of a revoked device
+	// or embed link (the key of its principal); nil on a single replica. A failure is
+	// logged: the revoke itself stands, and the other replicas' sockets end at their
+	// next reconnect.
+	KickElsewhere func(ctx context.Context, key, reason string) error
 	// Alerts evaluates the boards' alert rules once per snapshot and keeps their state.
 	// Nil means no alerting. The caller runs it (Engine.Run) beside the server.
 	Alerts *alerts.Engine

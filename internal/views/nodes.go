@@ -82,6 +82,11 @@ func (d *data) freshnessNode(ctx context.Context) (node, error) {
 		return node{}, err
 	}
 	kids, err := leaves(ctx, p.Sources, sourceRowID, templates.SourceItem)
+	if err == nil && p.Replica != nil {
+		var rep []node
+		rep, err = leaves(ctx, []templates.ReplicaRow{*p.Replica}, func(r templates.ReplicaRow) string { return r.TargetID }, templates.ReplicaItem)
+		kids = append(kids, rep...)
+	}
 	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: kids}, err
 }
 

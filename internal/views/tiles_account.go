@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -108,6 +109,10 @@ func (d *data) freshnessTile() templates.FreshnessTileProps {
 			r.Why += retryText(st)
 		}
 		p.Sources = append(p.Sources, r)
+	}
+	if r := d.snap.Replica; r != nil {
+		p.Replica = &templates.ReplicaRow{TargetID: figID(idFreshness, "replica"), Text: fmt.Sprintf("%s · term %d", r.Role, r.Term),
+			ReceivedMS: msString(r.ReceivedAt), LinkDown: r.LinkDown}
 	}
 	p.TileMeta = d.meta(idFreshness, "freshness", ids)
 	if len(p.Sources) == 0 {

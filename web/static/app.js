@@ -133,6 +133,13 @@
       var age = el.querySelector('.age');
       if (age && updated > 0) setText(age, ago(now - updated));
     }
+    // This replica's snapshot age (replicas sharing one poller).
+    els = document.querySelectorAll('[data-received]');
+    for (i = 0; i < els.length; i++) {
+      var got = Number(els[i].getAttribute('data-received'));
+      var rage = els[i].querySelector('.rage');
+      if (rage && got > 0) setText(rage, 'received' + ago(now - got).slice(7));
+    }
     // A tile is stale (badge) when any of its sources is, dimmed only when all are;
     // a tile mixing sources names the stale ones in its badge.
     els = document.querySelectorAll('[data-sources]');

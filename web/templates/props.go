@@ -229,6 +229,21 @@ type FreshnessTileProps struct {
 	TileMeta
 	Sources []SourceRow
 	Empty   string
+	// Replica is this replica's role among replicas; nil on a single replica.
+	Replica *ReplicaRow
+}
+
+// ReplicaRow is a replica's place in the cluster, shown after the sources.
+type ReplicaRow struct {
+	// TargetID makes the row its own swap target; already a valid id.
+	TargetID string
+	// Text is "leader · term 7" or "follower · term 7".
+	Text string
+	// ReceivedMS is when this replica got its snapshot (Unix ms, decimal string); the
+	// page ticks "received N s ago" from it.
+	ReceivedMS string
+	// LinkDown is set while the replica cannot reach the others (Redis).
+	LinkDown bool
 }
 
 // Audience names the page flavour, used as a CSS hook on <body>.
