@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"slices"
 )
@@ -32,20 +31,27 @@ var sizes = []Size{SizeHD, SizeSD, SizeUHD, SizePortrait}
 type wallLayout struct {
 	cols, rows int
 	agentRows  int
-	// spareRem is how much height the skills grid can give up before its tiles no
-	// longer fit (0: the grid is not what shrinks, as on a portrait screen, where the
-	// agent list takes the rest of the height).
-	spareRem float64
+	// With banners shown (Variant.Reserve) the rows that still fit are kept. The
+	// heights are measured on the size's reference screen with the large floor, in
+	// rem of that screen: gridRem is the skills grid's height, cellRem a row of
+	// single-channel skill tiles with its gap; agentsRem is the agent list's room for
+	// rows, agentRowRem one row. Zero gridRem: the grid has its own height and the agent
+	// list takes the rest (portrait), so the grid gives up rows for the list instead.
+	gridRem, cellRem       float64
+	agentsRem, agentRowRem float64
 }
+
+// gridGapRem is the gap between two rows of skill tiles (wall.css).
+const gridGapRem = 0.6
 
 // wallLayouts must match app.css (.aud-wall.sz-*): the browser tests prove at each
 // class's reference screen that this many cells and rows fit without scrolling and
 // with every text at full size.
 var wallLayouts = map[Size]wallLayout{
-	SizeHD:       {cols: 3, rows: 4, agentRows: 22, spareRem: 16},
-	SizeSD:       {cols: 2, rows: 3, agentRows: 15, spareRem: 8},
-	SizeUHD:      {cols: 4, rows: 6, agentRows: 32, spareRem: 20},
-	SizePortrait: {cols: 2, rows: 6, agentRows: 15},
+	SizeHD:       {cols: 3, rows: 4, agentRows: 22, gridRem: 37.6, cellRem: 8.3, agentsRem: 39.3, agentRowRem: 1.65},
+	SizeSD:       {cols: 2, rows: 3, agentRows: 15, gridRem: 22.6, cellRem: 7.2, agentsRem: 28.1, agentRowRem: 1.65},
+	SizeUHD:      {cols: 4, rows: 6, agentRows: 32, gridRem: 54.9, cellRem: 9.5, agentsRem: 55, agentRowRem: 1.6},
+	SizePortrait: {cols: 2, rows: 6, agentRows: 15, cellRem: 7, agentsRem: 28, agentRowRem: 1.65},
 }
 
 // ParseSize reads ?size= strictly: absent means SizeHD, anything else must be a
@@ -74,22 +80,30 @@ func (v Variant) size() Size {
 	return v.Size
 }
 
-// agentRowRem is the height of one row of the wall's agent list.
-const agentRowRem = 1.55
-
-// layout is the variant's wall layout less what its banners take (Reserve): an agent
-// row for each agentRowRem, and a skill row for each spareRem beyond the grid's slack.
+// layout is the variant's wall layout less what its banners take (Reserve): the
+// skill rows and agent rows that still fit the heights left.
 func (v Variant) layout() wallLayout {
 	l := wallLayouts[v.size()]
 	if v.Reserve <= 0 {
 		return l
 	}
-	l.agentRows = max(l.agentRows-int(math.Ceil(v.Reserve/agentRowRem)), 4)
-	if l.spareRem > 0 {
-		l.rows = max(l.rows-int(v.Reserve/l.spareRem), 1)
+	room := l.agentsRem - v.Reserve
+	if l.gridRem > 0 {
+		l.rows = max(1, min(l.rows, int((l.gridRem-v.Reserve+gridGapRem)/l.cellRem)))
+	} else {
+		// Stacked (portrait): the agent list has the rest of the height; the grid
+		// gives it rows until it lists minAgentRows again.
+		for room < minAgentRows*l.agentRowRem && l.rows > 1 {
+			l.rows--
+			room += l.cellRem
+		}
 	}
+	l.agentRows = max(2, min(l.agentRows, int(room/l.agentRowRem)))
 	return l
 }
+
+// minAgentRows is how many agent rows a stacked wall keeps by giving up skill rows.
+const minAgentRows = 8
 
 // placeTiles decides which skill tiles fit a wall grid of cols × rows cells, the
 // way the browser will place them: app.css orders tiles by severity (CSS order)
