@@ -187,8 +187,7 @@ func (s *Server) device(r *http.Request, id string) (auth.Device, error) {
 // bindScreen rebinds device id to the posted target: stored in the device record,
 // and its open sockets switch at once, on the socket they have.
 func (s *Server) bindScreen(_ http.ResponseWriter, r *http.Request, p auth.Principal, id string) error {
-	d, err := s.device(r, id)
-	if err != nil {
+	if _, err := s.device(r, id); err != nil {
 		return err
 	}
 	b, err := s.parseTarget(r.PostFormValue("target"))
@@ -198,7 +197,7 @@ func (s *Server) bindScreen(_ http.ResponseWriter, r *http.Request, p auth.Princ
 	if err := s.auth.opts.Devices.Bind(r.Context(), id, b); err != nil {
 		return failed("Saving the screen's board failed.", fmt.Errorf("bind device %s: %w", id, err))
 	}
-	s.screens.remember(id, d.Name, b)
+	s.screens.remember(id, b)
 	s.retarget(r.Context(), id)
 	s.log.Info("screen bound", "device", id, "board", b.Board, "playlist", b.Playlist, "by", p.Name)
 	return nil

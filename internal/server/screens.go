@@ -43,7 +43,6 @@ type screenState struct {
 	mu       sync.Mutex
 	stored   []screens.Playlist      // from opts.Store, reloaded on every change
 	bindings map[string]auth.Binding // device id → what it shows, from its last resolve
-	names    map[string]string       // device id → name
 	seq      uint64                  // control message sequence
 }
 
@@ -60,7 +59,7 @@ func newScreenState(o ScreensOptions, now func() time.Time) *screenState {
 	if o.Pairing.Now == nil {
 		o.Pairing.Now = now
 	}
-	return &screenState{opts: o, pairings: screens.NewPairings(o.Pairing), bindings: map[string]auth.Binding{}, names: map[string]string{}}
+	return &screenState{opts: o, pairings: screens.NewPairings(o.Pairing), bindings: map[string]auth.Binding{}}
 }
 
 // playlist returns the playlist id: the config's first, then the stored ones.
@@ -107,11 +106,13 @@ func (st *screenState) reload(ctx context.Context) error {
 	return nil
 }
 
-// remember records what device id shows and its name, as its last resolve saw it.
-func (st *screenState) remember(id, name string, b auth.Binding) {
+// remember records what device id shows, as its last resolve (or a rebind) saw it:
+// the rotation loop reads it for every socket each tick without a store read. It
+// holds one entry per device that connected, and devices are made by admins only.
+func (st *screenState) remember(id string, b auth.Binding) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.bindings[id], st.names[id] = b, name
+	st.bindings[id] = b
 }
 
 func (st *screenState) binding(id string) (auth.Binding, bool) {
@@ -125,7 +126,6 @@ func (st *screenState) forget(id string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	delete(st.bindings, id)
-	delete(st.names, id)
 }
 
 func (st *screenState) nextSeq() uint64 {
@@ -162,7 +162,7 @@ func (s *Server) inAlert(board string) bool {
 func (s *Server) deviceTarget(p *auth.Principal, t *target) error {
 	id := auth.DeviceID(p.Key)
 	b := auth.Binding{Board: p.Board, Playlist: p.Playlist}
-	s.screens.remember(id, p.Name, b)
+	s.screens.remember(id, b)
 	board, err := s.boardFor(b)
 	if err != nil {
 		return err
@@ -207,6 +207,9 @@ func (s *Server) retarget(ctx context.Context, id string) {
 	if id != "" {
 		prefix = auth.DeviceKey(id)
 	}
+	// One answer per binding per pass: a playlist's board (and its alert look-ups)
+	// is worked out once however many screens show it.
+	boards := map[auth.Binding]string{}
 	for _, sock := range s.hub.Sockets(prefix) {
 		if id != "" && sock.Key != prefix {
 			continue // another device whose id starts with this one's
@@ -215,9 +218,13 @@ func (s *Server) retarget(ctx context.Context, id string) {
 		if !ok {
 			continue
 		}
-		want, err := s.boardFor(b)
-		if err != nil {
-			continue
+		want, seen := boards[b]
+		if !seen {
+			var err error
+			if want, err = s.boardFor(b); err != nil {
+				continue
+			}
+			boards[b] = want
 		}
 		if err := s.moveSocket(ctx, sock, want); err != nil {
 			s.log.Warn("screen not switched", "device", auth.DeviceID(sock.Key), "board", want, "err", err)
@@ -236,7 +243,9 @@ func (s *Server) moveSocket(ctx context.Context, sock hub.SocketInfo, board stri
 	set := s.boardSet()
 	b, ok := set.board(board)
 	if !ok {
-		return fmt.Errorf("no board %q", board)
+		// A playlist naming a board a reload removed: the screen stays where it
+		// is rather than logging every second.
+		return nil
 	}
 	v.Board = b
 	topic, err := s.live.ensure(ctx, v, set.gen)

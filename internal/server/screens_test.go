@@ -253,6 +253,9 @@ func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
 	if r.code != 200 || code == nil || wait == nil || !strings.Contains(r.body, "<svg") {
 		t.Fatalf("/pair: %d %.500s", r.code, r.body)
 	}
+	if c := r.header.Values("Set-Cookie"); len(c) > 0 && strings.Contains(strings.Join(c, " "), auth.SessionCookieName) {
+		t.Errorf("/pair made a session: %v", c)
+	}
 	poll := func() resp { return do(t, tv, "GET", e.ts.URL+"/pair/wait?t="+url.QueryEscape(wait[1]), nil) }
 	if p := poll(); p.code != 200 || !strings.Contains(p.body, `"waiting"`) {
 		t.Fatalf("wait before pairing: %d %s", p.code, p.body)
