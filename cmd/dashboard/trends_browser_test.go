@@ -189,7 +189,6 @@ func TestBrowserSparklines(t *testing.T) {
 			checkSpark(t, sk.Name, seen["trend-"+views.SkillTileID(sk.Key)], skillWant(sk.Key), trendMinutes-3)
 		}
 		checkAxe(t, tb, "manager board with sparklines")
-		shoot(t, tb, "trends-manager", 1440, 900)
 	})
 
 	t.Run("time travel shows the sparklines and arrows of its moment", func(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package bolt_test
 
 import (
@@ -96,19 +98,24 @@ func benchDay(b *testing.B, skills, agents int) {
 	})
 }
 
-// BenchmarkSparklineQuery asks for what a skill tile charts: the last 60 minutes of
-// waiting at one point per minute, from a store holding two hours.
+// BenchmarkSparklineQuery asks for what the boards chart, from a store holding two
+// hours: one skill's last 60 minutes of waiting at one point per minute (the
+// history API's shape), and the last 60 minutes of every skill at once — what the
+// live loop asks once per snapshot for all the sparklines (board,live: memory
+// only) and what a time-travel page asks (board,store: a fresh History after a
+// restart, so the store is read).
 func BenchmarkSparklineQuery(b *testing.B) {
-	b.Run(fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents), func(b *testing.B) {
-		s, _ := openBench(b)
-		h := history.New(s, history.Config{})
-		f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
-		ctx := context.Background()
-		h.RecordNow(ctx, f.Snapshot())
-		for range int(2 * time.Hour / pollEvery) {
-			h.RecordNow(ctx, f.Step(pollEvery))
-		}
-		end := f.Snapshot().TakenAt
+	s, _ := openBench(b)
+	h := history.New(s, history.Config{})
+	f := storetest.NewFloor(benchSkills, benchAgents, benchStart, 1)
+	ctx := context.Background()
+	h.RecordNow(ctx, f.Snapshot())
+	for range int(2 * time.Hour / pollEvery) {
+		h.RecordNow(ctx, f.Step(pollEvery))
+	}
+	end := f.Snapshot().TakenAt
+	shape := fmt.Sprintf("skills=%d,agents=%d", benchSkills, benchAgents)
+	b.Run(shape, func(b *testing.B) {
 		m, _ := history.MetricNamed("waiting")
 		skill := f.Snapshot().Skills[17].Key
 		q := history.Query{Skill: skill, Metric: m, From: end.Add(-time.Hour), To: end.Add(time.Second), Step: time.Minute}
@@ -125,6 +132,32 @@ func BenchmarkSparklineQuery(b *testing.B) {
 		}
 		b.ReportMetric(p99(lat), "p99-ms")
 	})
+	minute := end.Truncate(time.Minute)
+	for _, c := range []struct {
+		name  string
+		query func() ([]history.SkillMinute, error)
+	}{
+		{"board,live", func() ([]history.SkillMinute, error) { return h.Recent(minute.Add(-time.Hour), minute, nil), nil }},
+		{"board,store", func() ([]history.SkillMinute, error) {
+			return history.New(s, history.Config{}).SkillMinutes(ctx, minute.Add(-time.Hour), minute, nil)
+		}},
+	} {
+		b.Run(shape+","+c.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, 1024)
+			b.ReportAllocs()
+			cpu0 := storetest.CPUTime()
+			for b.Loop() {
+				t0 := time.Now()
+				mins, err := c.query()
+				lat = append(lat, time.Since(t0))
+				if err != nil || len(mins) != 60 || len(mins[0].Skills) != benchSkills {
+					b.Fatalf("%d minutes, %v", len(mins), err)
+				}
+			}
+			b.ReportMetric(float64((storetest.CPUTime()-cpu0).Microseconds())/1e3/float64(len(lat)), "cpu-ms/op")
+			b.ReportMetric(p99(lat), "p99-ms")
+		})
+	}
 }
 
 func p99(lat []time.Duration) float64 {
