@@ -22,6 +22,7 @@ const screensConfig = `boards:
     title: Sales floor
   - id: support
     title: Support floor
+    theme: light
 playlists:
   - id: floor
     title: Both floors
@@ -104,9 +105,12 @@ func TestBrowserScreens(t *testing.T) {
 		if len(first) != 1 {
 			t.Fatalf("TV one has %d sockets, want 1", len(first))
 		}
+		// Title, page title and theme change with the board (Support is light).
 		for i, want := range []string{"Sales floor", "Support floor", "Sales floor", "Support floor"} {
+			light := strconv.FormatBool(want == "Support floor")
 			tv1.waitJS(t, 30*time.Second, "board "+strconv.Itoa(i)+" of the rotation: "+want,
-				wallTitleJS+` === `+strconv.Quote(want)+` && document.title.startsWith(`+strconv.Quote(want)+`) && !!document.querySelector('#tile-queue')`)
+				wallTitleJS+` === `+strconv.Quote(want)+` && document.title.startsWith(`+strconv.Quote(want)+`) && !!document.querySelector('#tile-queue')`+
+					` && document.body.classList.contains('theme-light') === `+light)
 		}
 		if !evalJS[bool](t, tv1, `window.__ccdashMarker === `+strconv.Quote(marker)) {
 			t.Error("TV one reloaded while rotating")

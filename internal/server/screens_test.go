@@ -348,3 +348,70 @@ func TestPinOnAlertHoldsTheScreen(t *testing.T) {
 	e.store.Publish(alertSnap(4, 2*time.Second, 0, 0)) // cleared
 	waitTopic(t, e, d.ID, "lobby")
 }
+
+// TestPlaylistsMadeOnTheScreensPage: an admin stores a playlist (checked like the
+// config's, same messages), binds a screen to it, and cannot delete it while bound.
+func TestPlaylistsMadeOnTheScreensPage(t *testing.T) {
+	t.Parallel()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "playlists.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store, err := bolt.NewPlaylistStore(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newAuthEnv(t, func(o *Options) {
+		o.Boards = append(o.Boards, boardNamed("sales"))
+		o.Screens.Store = store
+		o.Screens.Playlists = []screens.Playlist{{ID: "cfg", Entries: []screens.Entry{{Board: "lobby", Duration: time.Minute}}}}
+	})
+	adm := e.client(t)
+	e.login(t, adm, "admin", adminPW)
+	tok := e.csrfFrom(t, adm, "/admin/screens")
+	post := func(path string, form url.Values) resp {
+		form.Set("csrf_token", tok)
+		return do(t, adm, "POST", e.ts.URL+path, form)
+	}
+	for _, bad := range []struct{ id, entries, want string }{
+		{"floor", "salse 30s", `boards[0].board: &#34;salse&#34;: no board has this id`},
+		{"floor", "sales 1s", "boards[0].duration: must be at least 5s (got 1s)"},
+		{"floor", "sales soon", `line 1: duration &#34;soon&#34;: want e.g. 30s or 2m`},
+		{"Floor", "sales 30s", `id: &#34;Floor&#34;: use 1-64 lowercase letters`},
+		{"cfg", "sales 30s", "is a playlist of the config file"},
+	} {
+		r := post("/admin/playlists", url.Values{"id": {bad.id}, "entries": {bad.entries}})
+		if r.code != http.StatusBadRequest || !strings.Contains(r.body, bad.want) {
+			t.Errorf("playlist %q %q: %d, want 400 with %q in\n%.300s", bad.id, bad.entries, r.code, bad.want, grepLines(r.body, "auth-error"))
+		}
+	}
+	r := post("/admin/playlists", url.Values{"id": {"floor"}, "title": {"Floor"}, "entries": {"sales 30s 08:00-18:00\nlobby 1m"}, "pin_on_alert": {"1"}})
+	if r.code != http.StatusSeeOther {
+		t.Fatalf("save playlist: %d %.300s", r.code, r.body)
+	}
+	stored, err := store.List(context.Background())
+	if err != nil || len(stored) != 1 || !stored[0].PinOnAlert || len(stored[0].Entries) != 2 || stored[0].Entries[0].Window.String() != "08:00-18:00" {
+		t.Fatalf("stored playlists = %+v, %v", stored, err)
+	}
+	page := do(t, adm, "GET", e.ts.URL+"/admin/screens", nil).body
+	if !strings.Contains(page, `value="playlist:floor"`) || !strings.Contains(page, "sales 30s 08:00-18:00 · lobby 1m0s") || !strings.Contains(page, "from the config file") {
+		t.Errorf("the screens page does not list both playlists: %.3000s", grepLines(page, "playlist"))
+	}
+	d, _, _ := e.devices.Create(context.Background(), "lobby", "TV")
+	if r := post("/admin/screens/"+d.ID+"/bind", url.Values{"target": {"playlist:floor"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("bind to the stored playlist: %d", r.code)
+	}
+	if r := post("/admin/playlists/floor/delete", url.Values{}); r.code != http.StatusBadRequest || !strings.Contains(r.body, "shows this playlist") {
+		t.Errorf("deleting a playlist in use: %d", r.code)
+	}
+	if r := post("/admin/screens/"+d.ID+"/bind", url.Values{"target": {"board:sales"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("rebind: %d", r.code)
+	}
+	if r := post("/admin/playlists/floor/delete", url.Values{}); r.code != http.StatusSeeOther {
+		t.Errorf("deleting an unused playlist: %d %.300s", r.code, r.body)
+	}
+	if ps, _ := store.List(context.Background()); len(ps) != 0 {
+		t.Errorf("after delete: %+v", ps)
+	}
+}
