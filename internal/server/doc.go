@@ -9,10 +9,16 @@
 // errors, errors.Is) and writes them one of two ways: failHTML for what a browser
 // navigates to, failJSON for /ws, APIs and the rest. The edge (limits.go) bounds
 // requests (timeouts), connections (Listener) and anonymous sockets; operator.go
-// guards what is for the operator (/metrics, /readyz details). boards.go holds the
-// served boards as one immutable set that SetBoards swaps in place (a reloaded
+// guards what is for the operator (/metrics, /readyz details).
+//
+// Screens (screens.go, admin_screens.go, pair.go): a device's request shows its
+// binding (a board, or its playlist's board of the moment); a loop moves playlist
+// screens' sockets to the next board in place (hub.Move), /admin/screens drives one
+// screen at a time (hub.Send) and /pair hands a TV its device link by code.
+//
+// boards.go holds the served boards as one immutable set that SetBoards swaps in place (a reloaded
 // config, an edited board): open sockets are re-rendered, never closed.
 //
-// Import rule: views, hub, snapshot, auth, alerts, announce, history, web/static (web/templates only through views). Nothing
+// Import rule: views, hub, snapshot, auth, alerts, announce, history, screens, web/static (web/templates only through views). Nothing
 // imports server except cmd.
 package server
