@@ -173,3 +173,58 @@ func TestAdminReloadButton(t *testing.T) {
 		t.Error("/admin/config opens without signing in")
 	}
 }
+
+// c100Source is a Comm100 source block with id and api key.
+func c100Source(id, key string) string {
+	return "  - {id: " + id + ", kind: comm100, comm100: {base_url: \"https://api15.comm100.io/v4\", site_id: 10000, email: w@example.com, api_key: " + key + "}}\n"
+}
+
+// TestReloadPlansOnlyWhatChanged: a reload restarts the changed and new sources only,
+// removes the gone one, and names (never shows) a changed restart-only key while
+// keeping its running value.
+func TestReloadPlansOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "ccdash.yaml")
+	write := func(y string) *Config {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(y), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadConfig(path, env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	cur := write("metrics_token: old-metrics-token-0001\nsources:\n" + c100Source("same", "k1") + c100Source("changed", "k2") + c100Source("gone", "k3"))
+	rl := &reloader{path: path, getenv: env(nil), cur: cur, dataDir: t.TempDir()}
+	write("metrics_token: new-metrics-token-0002\nsources:\n" + c100Source("same", "k1") + c100Source("changed", "k2-new") + c100Source("added", "k4"))
+	p, err := rl.prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.restartIDs, ","); got != "changed,added" {
+		t.Errorf("restarted %q, want changed,added", got)
+	}
+	if got := strings.Join(p.remove, ","); got != "gone" || p.keptSources != 1 {
+		t.Errorf("removed %q and kept %d, want gone and 1", got, p.keptSources)
+	}
+	if len(p.restart) != 2 || p.restart[0].Source.ID() != "changed" {
+		t.Errorf("built %d sources to restart, want changed and added", len(p.restart))
+	}
+	if got := strings.Join(p.needRestart, ","); got != "metrics_token" {
+		t.Errorf("restart-only keys %q, want metrics_token", got)
+	}
+	if p.next.MetricsToken != "old-metrics-token-0001" {
+		t.Errorf("metrics_token after the plan is %q, want the running value", p.next.MetricsToken)
+	}
+
+	write("sources: []\n")
+	if p, err = rl.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.restart)+len(p.remove) != 0 || !strings.Contains(strings.Join(p.needRestart, ","), "demo") {
+		t.Errorf("dropping every source: restart %d, remove %d, needRestart %q; want a restart asked for",
+			len(p.restart), len(p.remove), p.needRestart)
+	}
+}
