@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/bolt"
+	"github.com/ccdash/ccdash/internal/screens"
 	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/views"
 )
@@ -59,7 +61,7 @@ func runHashPassword(stdin io.Reader, stdout, stderr io.Writer) error {
 // runToken is `dashboard token create|list|revoke`. bbolt locks the device store, so
 // these work only while the server is stopped; the error says so.
 func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	usage := fmt.Errorf("usage: dashboard token create --board ID --name NAME | token list | token revoke ID  [--config FILE] [--data-dir DIR]")
+	usage := fmt.Errorf("usage: dashboard token create --board ID|--playlist ID --name NAME | token list | token revoke ID  [--config FILE] [--data-dir DIR]")
 	if len(args) == 0 {
 		return usage
 	}
@@ -68,6 +70,7 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	fs.SetOutput(stderr)
 	cc.flags(fs)
 	board := fs.String("board", "", "create: the board the display shows")
+	playlist := fs.String("playlist", "", "create: the playlist the display shows (instead of --board)")
 	name := fs.String("name", "", "create: a name to recognise the display by, e.g. \"Floor 2 TV\"")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -78,10 +81,10 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	switch args[0] {
 	case "create":
-		if fs.NArg() != 0 || *board == "" || *name == "" {
-			return fmt.Errorf("token create: --board and --name are required")
+		if fs.NArg() != 0 || (*board == "") == (*playlist == "") || *name == "" {
+			return fmt.Errorf("token create: --name and one of --board or --playlist are required")
 		}
-		if !hasBoard(boards, *board) {
+		if *board != "" && !hasBoard(boards, *board) {
 			return fmt.Errorf("token create: no board %q in the config", *board)
 		}
 	case "list":
@@ -102,7 +105,15 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	switch args[0] {
 	case "create":
-		return tokenCreateCmd(ctx, store, *board, *name, cfg.baseURL(), stdout)
+		b, first := auth.Binding{Board: *board}, *board
+		if *playlist != "" {
+			p, err := cliPlaylist(ctx, cfg, db, *playlist)
+			if err != nil {
+				return err
+			}
+			b, first = auth.Binding{Playlist: p.ID}, p.Entries[0].Board
+		}
+		return tokenCreateCmd(ctx, store, b, first, *name, cfg.baseURL(), stdout)
 	case "list":
 		return tokenListCmd(ctx, store, stdout)
 	default:
@@ -175,4 +186,26 @@ func sourceIDs(cfg *Config) []string {
 		ids = append(ids, s.ID)
 	}
 	return ids
+}
+
+// cliPlaylist finds playlist id in the config or among those made on /admin/screens.
+func cliPlaylist(ctx context.Context, cfg *Config, db *bolt.DB, id string) (screens.Playlist, error) {
+	ps, err := buildPlaylists(cfg.Playlists, cfg.boardIDs())
+	if err != nil {
+		return screens.Playlist{}, err
+	}
+	store, err := bolt.NewPlaylistStore(db)
+	if err != nil {
+		return screens.Playlist{}, fmt.Errorf("token create: %w", err)
+	}
+	stored, err := store.List(ctx)
+	if err != nil {
+		return screens.Playlist{}, fmt.Errorf("token create: %w", err)
+	}
+	for _, p := range append(ps, stored...) {
+		if p.ID == id && len(p.Entries) > 0 {
+			return p, nil
+		}
+	}
+	return screens.Playlist{}, fmt.Errorf("token create: no playlist %q in the config or made on /admin/screens", id)
 }

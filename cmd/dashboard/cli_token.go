@@ -33,10 +33,11 @@ func hashPasswordCmd(stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
-// tokenCreateCmd is `dashboard token create --board B --name N`: it creates a device token
-// and prints its id and the wall URL holding the secret. This is the only time the secret
+// tokenCreateCmd is `dashboard token create --board B|--playlist P --name N`: it creates a
+// device token bound to b and prints its id and the wall URL holding the secret (opening
+// on board, the playlist's first board for a playlist). This is the only time the secret
 // is shown; the store keeps a hash.
-func tokenCreateCmd(ctx context.Context, store auth.DeviceStore, board, name, baseURL string, out io.Writer) error {
+func tokenCreateCmd(ctx context.Context, store auth.DeviceStore, b auth.Binding, board, name, baseURL string, out io.Writer) error {
 	// Check the URL first so a bad flag doesn't leave a device nobody can use.
 	if _, err := auth.WallURL(baseURL, "x", "x"); err != nil {
 		return fmt.Errorf("token create: %w", err)
@@ -45,13 +46,21 @@ func tokenCreateCmd(ctx context.Context, store auth.DeviceStore, board, name, ba
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
-	link, err := auth.WallURL(baseURL, d.Board, secret)
+	shows := "board " + board
+	if b.Playlist != "" {
+		if err := store.Bind(ctx, d.ID, b); err != nil {
+			_ = store.Revoke(ctx, d.ID) // a device bound to the wrong thing must not stay usable
+			return fmt.Errorf("token create: %w", err)
+		}
+		shows = "playlist " + b.Playlist
+	}
+	link, err := auth.WallURL(baseURL, board, secret)
 	if err != nil {
 		return fmt.Errorf("token create: %w", err)
 	}
-	_, err = fmt.Fprintf(out, "Created device %s (%q) for board %s.\n"+
+	_, err = fmt.Fprintf(out, "Created device %s (%q) for %s.\n"+
 		"Open this URL once on the display; it is shown only now:\n\n  %s\n\n"+
-		"Revoke with: dashboard token revoke %s\n", d.ID, d.Name, d.Board, link, d.ID)
+		"Revoke with: dashboard token revoke %s\n", d.ID, d.Name, shows, link, d.ID)
 	if err != nil {
 		return fmt.Errorf("token create: write: %w", err)
 	}

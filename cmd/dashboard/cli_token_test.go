@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -68,7 +70,7 @@ func TestTokenCommands(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := tokenCreateCmd(ctx, s, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {
+	if err := tokenCreateCmd(ctx, s, auth.Binding{Board: "lobby"}, "lobby", "Floor 2 TV", "https://dash.example.com/", &out); err != nil {
 		t.Fatal(err)
 	}
 	link := regexp.MustCompile(`https://\S+`).FindString(out.String())
@@ -85,7 +87,7 @@ func TestTokenCommands(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := tokenCreateCmd(ctx, s, "lobby", "TV", "not a url", &out); err == nil {
+	if err := tokenCreateCmd(ctx, s, auth.Binding{Board: "lobby"}, "lobby", "TV", "not a url", &out); err == nil {
 		t.Error("tokenCreateCmd with a bad base URL succeeded")
 	}
 	if list, _ := s.List(ctx); len(list) != 1 {
@@ -110,5 +112,61 @@ func TestTokenCommands(t *testing.T) {
 	}
 	if strings.Contains(out.String(), auth.DeviceSecretPrefix) {
 		t.Error("token list shows a secret")
+	}
+}
+
+// TestTokenCreateForAPlaylist: a device on a playlist opens on the playlist's first
+// board and is bound to the playlist; the list says so.
+func TestTokenCreateForAPlaylist(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "ccdash.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s, err := bolt.NewDeviceStore(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := tokenCreateCmd(ctx, s, auth.Binding{Playlist: "floor"}, "lobby", "Cycle TV", "https://dash.example.com/", &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "for playlist floor") || !strings.Contains(out.String(), "/wall/lobby?device=") {
+		t.Errorf("playlist device output %q", out.String())
+	}
+	if list, _ := s.List(ctx); len(list) != 1 || list[0].Playlist != "floor" {
+		t.Errorf("devices = %+v, want one bound to playlist floor", list)
+	}
+	out.Reset()
+	if err := tokenListCmd(ctx, s, &out); err != nil || !strings.Contains(out.String(), "playlist:floor") {
+		t.Errorf("token list = %q, %v; want the playlist shown", out.String(), err)
+	}
+}
+
+// TestTokenCreatePlaylistFlag: --playlist takes a playlist of the config file, and
+// refuses one that does not exist or is given with --board.
+func TestTokenCreatePlaylistFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ccdash.yaml")
+	yaml := "boards: [{id: sales}, {id: support}]\nplaylists:\n  - id: floor\n    boards: [{board: support}, {board: sales}]\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(t.Context(), append([]string{"token", "create", "--config", cfg, "--data-dir", filepath.Join(dir, "data"), "--name", "TV"}, args...), func(string) string { return "" }, nil, &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := cmd("--playlist", "floor"); err != nil || !strings.Contains(out, "for playlist floor") || !strings.Contains(out, "/wall/support?device=") {
+		t.Errorf("--playlist floor: %q, %v", out, err)
+	}
+	if _, err := cmd("--playlist", "nope"); err == nil || !strings.Contains(err.Error(), `no playlist "nope"`) {
+		t.Errorf("--playlist nope: %v", err)
+	}
+	if _, err := cmd("--playlist", "floor", "--board", "sales"); err == nil {
+		t.Error("--playlist with --board accepted")
 	}
 }
