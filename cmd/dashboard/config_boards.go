@@ -23,6 +23,9 @@ type BoardConfig struct {
 	Thresholds ThresholdsConfig `yaml:"thresholds"`
 	// Public boards are visible without logging in. Default false.
 	Public bool `yaml:"public"`
+	// ShowTranscripts lets a drill-down's conversations list show the latest customer
+	// message. Default false: no conversation text is fetched or shown.
+	ShowTranscripts bool `yaml:"show_transcripts"`
 	// Alerts are the board's alert rules (config_alerts.go). Empty means none.
 	Alerts *AlertsConfig `yaml:"alerts"`
 	// Look holds the board's order, agent thresholds, theme and branding.
@@ -72,7 +75,7 @@ func (c *Config) validateBoards() error {
 // board is the views board the config describes; staleAfter is the server's stale
 // threshold, used where the board sets none.
 func (bc BoardConfig) board(staleAfter time.Duration) views.Board {
-	b := views.Board{ID: bc.ID, Title: bc.Title, Skills: bc.Skills, Public: bc.Public}
+	b := views.Board{ID: bc.ID, Title: bc.Title, Skills: bc.Skills, Public: bc.Public, ShowTranscripts: bc.ShowTranscripts}
 	if b.Title == "" {
 		b.Title = bc.ID
 	}

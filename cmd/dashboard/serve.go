@@ -175,9 +175,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, poller: updater, alerts: alerting.engine,
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
 	var node *cluster.Node // set below on replicas; revokes reach the others through it
+	drill, stopDrill := startConversations(ctx, sources, log)
+	defer stopDrill()
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
-		ConfigFile: o.config, Announce: notices, Screens: scr}
+		ConfigFile: o.config, Announce: notices, Screens: scr, Conversations: drill}
 	if tp != nil {
 		srvOpts.KickElsewhere = func(ctx context.Context, key, reason string) error { return node.Kick(ctx, key, reason) }
 	}

@@ -19,6 +19,6 @@
 // boards.go holds the served boards as one immutable set that SetBoards swaps in place (a reloaded
 // config, an edited board): open sockets are re-rendered, never closed.
 //
-// Import rule: views, hub, snapshot, auth, alerts, announce, history, screens, web/static (web/templates only through views). Nothing
-// imports server except cmd.
+// Import rule: views, hub, snapshot, auth, alerts, announce, history, screens, convs,
+// web/static (web/templates only through views). Nothing imports server except cmd.
 package server

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/announce"
+	"github.com/ccdash/ccdash/internal/convs"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
@@ -58,6 +59,10 @@ type live struct {
 	// wakes the loop when it grows.
 	gen           atomic.Uint64
 	boardsChanged chan struct{}
+
+	// convs holds the drill-downs' conversations lists (nil = none); a changed list
+	// re-renders the variants showing it.
+	convs *convs.Manager
 }
 
 type liveVariant struct {
@@ -65,6 +70,7 @@ type liveVariant struct {
 	last    views.Tileset
 	version uint64    // snapshot version last rendered; 0 = none
 	alertV  uint64    // alert engine + announcement feed version last rendered (sideVersion)
+	convV   uint64    // conversations list version last rendered
 	touched time.Time // last ensure or last seen with subscribers
 	gen     uint64    // board-set generation v.Board came from
 	shell   string    // views.ShellRev last sent
@@ -101,8 +107,9 @@ func message(tiles []views.Tile, shell string, now time.Time) []byte {
 // renderVariant renders v's tiles from snap plus, on a board with alert rules, its
 // alert banner, and the announcement tiles. The wall's layout leaves room for the
 // banners (views.WallReserve). It returns the side version the banners show (read
-// before them, so a change during the render is never mistaken for rendered).
-func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapshot.Snapshot) (views.Tileset, uint64, error) {
+// before them, so a change during the render is never mistaken for rendered) and, on
+// a drill-down with a conversations list, the list version it shows.
+func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapshot.Snapshot) (views.Tileset, uint64, uint64, error) {
 	av := l.sideVersion()
 	st, hasAlerts := alertState(l.alerts, v)
 	n, hasNotices := noticesOf(l.notices, v)
@@ -113,19 +120,20 @@ func (l *live) renderVariant(ctx context.Context, v views.Variant, snap *snapsho
 	v.Reserve = views.WallReserve(v, stp, n)
 	ts, err := l.render(ctx, v, snap, l.trends.live(snap))
 	if err != nil {
-		return ts, av, err
+		return ts, av, 0, err
 	}
 	if hasAlerts {
 		if err := ts.AddAlerts(ctx, v, st); err != nil {
-			return ts, av, err
+			return ts, av, 0, err
 		}
 	}
 	if hasNotices {
 		if err := ts.AddNotices(ctx, v, n); err != nil {
-			return ts, av, err
+			return ts, av, 0, err
 		}
 	}
-	return ts, av, nil
+	cv, err := l.addConversations(ctx, &ts, v, snap)
+	return ts, av, cv, err
 }
 
 // noticesOf is what v's announcement tiles show; ok is false when none are kept.
@@ -191,7 +199,7 @@ func (l *live) ensure(ctx context.Context, v views.Variant, gen uint64) (string,
 	}
 	for try := 1; ; try++ {
 		snap := l.store.Load()
-		ts, av, err := l.renderVariant(ctx, v, snap)
+		ts, av, cv, err := l.renderVariant(ctx, v, snap)
 		if err != nil {
 			return "", err
 		}
@@ -213,7 +221,7 @@ func (l *live) ensure(ctx context.Context, v views.Variant, gen uint64) (string,
 		}
 		// A variant of an older board set (SetBoards ran during this request) is
 		// rebound and re-rendered by the loop, which reconfigure woke.
-		lv := &liveVariant{v: v, last: ts, version: versionOf(snap), alertV: av, touched: l.now(), gen: gen, shell: l.shellOf(v)}
+		lv := &liveVariant{v: v, last: ts, version: versionOf(snap), alertV: av, convV: cv, touched: l.now(), gen: gen, shell: l.shellOf(v)}
 		l.variants[topic] = lv
 		l.hub.Publish(topic, nil, message(ts.Full(), lv.shell, l.now()))
 		l.mu.Unlock()
@@ -245,6 +253,7 @@ func (l *live) run(ctx context.Context) {
 		if l.notices != nil {
 			noticesChanged = l.notices.Changed()
 		}
+		convsChanged := l.convsChanged()
 		snap := l.store.Load()
 		l.evaluate(snap)
 		l.update(ctx, snap)
@@ -254,6 +263,7 @@ func (l *live) run(ctx context.Context) {
 		case <-changed:
 		case <-alertsChanged:
 		case <-noticesChanged:
+		case <-convsChanged:
 		case <-l.boardsChanged:
 		}
 	}
@@ -273,7 +283,7 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 			l.drop(lv)
 			continue
 		}
-		next, av, err := l.renderVariant(ctx, v, snap)
+		next, av, cv, err := l.renderVariant(ctx, v, snap)
 		if err != nil {
 			// A drill-down skill that vanished from the snapshot: keep the last
 			// tiles (marked stale by their sources) rather than blanking the page.
@@ -281,7 +291,7 @@ func (l *live) update(ctx context.Context, snap *snapshot.Snapshot) {
 			continue
 		}
 		l.renders.Add(1)
-		l.commit(lv, v, gen, snap.Version, av, next)
+		l.commit(lv, v, gen, snap.Version, av, cv, next)
 	}
 }
 
@@ -327,7 +337,7 @@ func (l *live) due(snap *snapshot.Snapshot, av, gen uint64) []*liveVariant {
 				continue
 			}
 		}
-		if lv.version != snap.Version || lv.alertV != av || lv.gen != gen {
+		if lv.version != snap.Version || lv.alertV != av || lv.gen != gen || lv.convV != l.convsVersion(lv.v) {
 			out = append(out, lv)
 		}
 	}
@@ -340,18 +350,18 @@ func (l *live) due(snap *snapshot.Snapshot, av, gen uint64) []*liveVariant {
 // newer one. Publishing never blocks (bounded hub queues), so it may run under the
 // lock, which keeps diffs in commit order. A changed page layout (shell) is sent even
 // when no tile changed: the page then fetches itself again.
-func (l *live) commit(lv *liveVariant, v views.Variant, gen, version, av uint64, next views.Tileset) {
+func (l *live) commit(lv *liveVariant, v views.Variant, gen, version, av, cv uint64, next views.Tileset) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	topic := lv.v.Key()
-	if l.variants[topic] != lv || lv.version == version && lv.alertV >= av && lv.gen == gen {
+	if l.variants[topic] != lv || lv.version == version && lv.alertV >= av && lv.gen == gen && lv.convV >= cv {
 		return
 	}
 	diff := views.Diff(lv.last, next)
 	shell := l.shellOf(v)
 	moved := shell != lv.shell
 	lv.v, lv.gen, lv.shell = v, gen, shell
-	lv.last, lv.version, lv.alertV = next, version, av
+	lv.last, lv.version, lv.alertV, lv.convV = next, version, av, cv
 	if len(diff) == 0 && !moved {
 		return
 	}

@@ -55,6 +55,7 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 		}
 		snap := s.opts.Store.Load()
 		opts.Trends = s.live.trends.live(snap)
+		opts.Conversations, _ = conversationsState(s.opts.Conversations, br.variant, snap)
 		dayEnd := s.now()
 		if t.query.Has("at") {
 			if aud != views.Manager {
@@ -67,7 +68,7 @@ func (s *Server) handlePage(aud views.Audience) http.HandlerFunc {
 			}
 			// A page of the past: static, clocks still at its moment, no live banners.
 			opts.WSURL, opts.ServerNow, opts.Alerts, opts.CSRF = "", snap.TakenAt, nil, ""
-			opts.Notices, opts.NoticeForm = nil, nil
+			opts.Notices, opts.NoticeForm, opts.Conversations = nil, nil, nil
 			opts.Trends = s.live.trends.at(r.Context(), snap.TakenAt)
 			dayEnd = snap.TakenAt.Truncate(time.Minute) // closed minutes only: nothing after the moment
 		}
@@ -148,13 +149,15 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err := errors.Join(rc.SetReadDeadline(time.Time{}), rc.SetWriteDeadline(time.Time{})); err != nil {
 		s.log.Warn("websocket: clearing deadlines", "err", err)
 	}
+	// A drill-down's socket is a viewer of its conversations list while it is open.
+	unwatch := s.watchConversations(br)
 	err = s.hub.Serve(w, r, hub.ServeOptions{
 		Topic:  br.topic,
 		Key:    br.p.Key,
 		Hello:  clockHello(s.now),
 		Accept: &websocket.AcceptOptions{OriginPatterns: s.wsOrigins(t.aud)},
 		Check:  s.stillValidFunc(r, br.p),
-		Closed: release,
+		Closed: func() { unwatch(); release() },
 		// For /admin/screens: the address as the login throttle counts it, and
 		// the browser (summarised there; cut here so a socket holds little).
 		Addr:      s.auth.clientIP(r),

@@ -16,6 +16,7 @@ import (
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/convs"
 	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/hub"
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -72,6 +73,9 @@ type Options struct {
 	// Announce keeps the announcements managers and integrations post to the walls.
 	// Nil means announcements are off. The caller runs it (Feed.Run) beside the server.
 	Announce *announce.Feed
+	// Conversations fetches the conversations behind a drill-down while someone has it
+	// open. Nil means drill-downs show none.
+	Conversations *convs.Manager
 }
 
 // Server is the HTTP edge of ccdash.
@@ -128,6 +132,7 @@ func New(opts Options) *Server {
 	s.live.notices = opts.Announce
 	s.live.rebind = s.rebind
 	s.screens = newScreenState(opts.Screens, s.now)
+	s.live.convs = opts.Conversations
 	s.registerMetrics()
 	a, err := newAuthState(opts.Auth, s.log, s.now)
 	if err != nil {

@@ -98,3 +98,12 @@ func SortEnded(cs []Conversation) {
 		return cmp.Or(b.Ended.Compare(a.Ended), cmp.Compare(a.ID, b.ID))
 	})
 }
+
+// Channels lists the channels s has queue figures for, in its Queues order.
+func (s Skill) Channels() []Channel {
+	out := make([]Channel, 0, len(s.Queues))
+	for _, q := range s.Queues {
+		out = append(out, q.Channel)
+	}
+	return out
+}

@@ -41,6 +41,10 @@ type Board struct {
 	// LogoFile, when set, is the logo's file (in data_dir; LogoURL is then
 	// LogoFileURL): the server reads and serves it.
 	LogoFile string
+	// ShowTranscripts (show_transcripts) lets the drill-down's conversations list
+	// show the latest customer message. False (the default) shows no conversation
+	// text at all, and none is fetched for this board.
+	ShowTranscripts bool
 }
 
 // TileKind names a kind of tile.
@@ -90,6 +94,9 @@ func (b Board) Validate() error {
 		if strings.TrimSpace(s) == "" {
 			errs = append(errs, field.Errorf(fmt.Sprintf("skills[%d]", i), "is empty"))
 		}
+	}
+	if b.ShowTranscripts && b.Public {
+		errs = append(errs, field.Errorf("show_transcripts", "not on a public board: anyone could read customers' messages"))
 	}
 	errs = append(errs, field.Within("thresholds", b.Thresholds.Validate()))
 	errs = append(errs, b.validateLook()...)

@@ -199,6 +199,9 @@ type PageOpts struct {
 	Trends *Trends
 	// Day, on a manager drill-down, is the skill's day chart (nil: none).
 	Day *DayChart
+	// Conversations, on a manager drill-down whose source lists conversations, adds
+	// the conversations list (see Tileset.AddConversations).
+	Conversations *ConversationsState
 }
 
 // RenderPage writes the full HTML page of variant v. The tiles in it are the same
@@ -226,6 +229,11 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	if p.Notices != nil {
 		if err := ts.AddNotices(ctx, v, notices); err != nil {
 			return fmt.Errorf("views: render announcements of board %q: %w", v.Board.ID, err)
+		}
+	}
+	if p.Conversations != nil {
+		if err := ts.AddConversations(ctx, v, *p.Conversations); err != nil {
+			return fmt.Errorf("views: render conversations of board %q: %w", v.Board.ID, err)
 		}
 	}
 	pp := templates.PageProps{
@@ -256,6 +264,7 @@ func RenderPage(ctx context.Context, w io.Writer, v Variant, snap *snapshot.Snap
 	case Manager:
 		pp.Freshness, pp.Queue, pp.Skills, pp.Agents, pp.Today = get(TileFreshness), get(TileQueue), get(TileSkills), get(TileAgents), get(TileToday)
 		pp.Alerts, pp.Notices, pp.NoticeForm = get(kindAlerts), get(kindNotices), p.NoticeForm
+		pp.Conversations = get(kindConversations)
 		pp.Nav = []templates.NavLink{{Label: "Boards", Href: "/"}, {Label: v.Board.Title, Href: "/boards/" + v.Board.ID, Active: true}, {Label: "Wall view", Href: "/wall/" + v.Board.ID}}
 		if p.TimeTravel != nil {
 			pp.History = p.TimeTravel.bar()

@@ -282,6 +282,8 @@ type PageProps struct {
 	Skills    []byte
 	Agents    []byte
 	Today     []byte
+	// Conversations is a drill-down's conversations list (manager page only).
+	Conversations []byte
 	// Alerts is the alert banner tile (nil = the board has no alerting); CSRF is the
 	// session's token, which alerts.js adds to acknowledge forms (the banner is shared
 	// by every viewer of the variant, so it cannot carry a per-session token itself).

@@ -79,11 +79,9 @@ func TestConversationsAgreeWithSimulatorTruth(t *testing.T) {
 func convsRig(t *testing.T) (*simulator.Simulator, *liveperson.Source) {
 	t.Helper()
 	simCfg := simulator.DefaultCredentials()
-	simCfg.Manual, simCfg.RateLimit = true, -1
+	simCfg.RateLimit = -1
 	simCfg.Start = time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
-	var sim *simulator.Simulator
-	simCfg.Clock = func() time.Time { return sim.Now() }
-	sim = simulator.New(simCfg)
+	sim := simulator.NewSelfClocked(simCfg)
 	srv := httptest.NewServer(sim.Handler(simliveperson.Routes))
 	t.Cleanup(srv.Close)
 	acct := simCfg.LivePerson

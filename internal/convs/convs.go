@@ -1,0 +1,298 @@
+package convs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
+
+// Fetcher fetches one skill's conversations (liveperson.Source does). text asks for
+// the latest customer message; without it none is requested.
+type Fetcher interface {
+	Conversations(ctx context.Context, skillID string, channels []snapshot.Channel, text bool) (snapshot.Conversations, error)
+}
+
+// Options configure a Manager.
+type Options struct {
+	// Interval is the time between refreshes of a watched list. Zero means 60s, the
+	// documented freshness of Messaging Interactions ("a delay of up to 1 minute").
+	Interval time.Duration
+	// Linger keeps a loop after its last viewer left, so a reload or a quick
+	// reconnect finds the list instead of a new fetch. Zero means 30s. No vendor
+	// request is sent while nobody watches.
+	Linger time.Duration
+	// Timeout bounds one refresh, budget waits included. Zero means 30s.
+	Timeout time.Duration
+	// Log receives failed refreshes. Nil means slog.Default().
+	Log *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Interval <= 0 {
+		o.Interval = time.Minute
+	}
+	if o.Linger <= 0 {
+		o.Linger = 30 * time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return o
+}
+
+// Manager runs the fetch loops. Its methods are safe for concurrent use.
+type Manager struct {
+	ctx      context.Context
+	fetchers map[string]Fetcher // by source id
+	opts     Options
+
+	mu      sync.Mutex
+	loops   map[string]*loop // by skill key
+	version uint64
+	changed chan struct{}
+	wg      sync.WaitGroup
+
+	fetches atomic.Int64
+}
+
+// New returns a manager whose loops run until ctx ends. fetchers maps source ids to
+// the sources that can list conversations; other sources' skills have no list.
+func New(ctx context.Context, fetchers map[string]Fetcher, opts Options) *Manager {
+	return &Manager{ctx: ctx, fetchers: fetchers, opts: opts.withDefaults(), loops: map[string]*loop{}, changed: make(chan struct{})}
+}
+
+// loop is one skill's list and its viewers. Fields after mu's comment are guarded by
+// Manager.mu.
+type loop struct {
+	skill snapshot.Skill
+	f     Fetcher
+	wake  chan struct{} // viewers changed; buffered 1
+
+	refs, textRefs int
+	list           *snapshot.Conversations // nil until the first fetch returns
+	version        uint64
+}
+
+// Supports reports whether sk's source can list conversations.
+func (m *Manager) Supports(sk snapshot.Skill) bool {
+	_, ok := m.fetchers[sk.Source]
+	return ok
+}
+
+// Watch registers one viewer of sk's list (text: a board showing transcripts) and
+// returns its release, to be called once when the viewer leaves; ok is false when
+// the source lists no conversations. The first viewer starts the loop, which fetches
+// at once.
+func (m *Manager) Watch(sk snapshot.Skill, text bool) (release func(), ok bool) {
+	f, ok := m.fetchers[sk.Source]
+	if !ok {
+		return func() {}, false
+	}
+	m.mu.Lock()
+	l := m.loops[sk.Key]
+	if l == nil {
+		l = &loop{skill: sk, f: f, wake: make(chan struct{}, 1)}
+		m.loops[sk.Key] = l
+		m.wg.Add(1)
+		go m.run(l)
+	}
+	l.refs++
+	if text {
+		l.textRefs++
+	}
+	m.mu.Unlock()
+	l.signal()
+	var once sync.Once
+	return func() { once.Do(func() { m.release(l, text) }) }, true
+}
+
+func (m *Manager) release(l *loop, text bool) {
+	m.mu.Lock()
+	l.refs--
+	if text {
+		l.textRefs--
+		if l.textRefs == 0 && l.list != nil {
+			l.list = withoutText(l.list) // nobody may see text any more: do not keep it
+		}
+	}
+	m.mu.Unlock()
+	l.signal()
+}
+
+func (l *loop) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Get returns sk's latest list (nil while the first fetch runs or when nobody
+// watches) and its version, which changes whenever the list does.
+func (m *Manager) Get(skillKey string) (*snapshot.Conversations, uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l := m.loops[skillKey]
+	if l == nil {
+		return nil, 0
+	}
+	return l.list, l.version
+}
+
+// Changed returns a channel closed at the next change of any list.
+func (m *Manager) Changed() <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.changed
+}
+
+// Loops returns how many fetch loops run (watched or lingering).
+func (m *Manager) Loops() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.loops)
+}
+
+// Fetches returns how many refreshes were started since New.
+func (m *Manager) Fetches() int64 { return m.fetches.Load() }
+
+// Wait blocks until every loop has ended (after the manager's context is done).
+func (m *Manager) Wait() { m.wg.Wait() }
+
+// run is one skill's loop: fetch when due and watched, linger when nobody watches,
+// end when the linger passes unwatched or the manager's context ends.
+func (m *Manager) run(l *loop) {
+	defer m.wg.Done()
+	due := time.NewTimer(0)
+	defer due.Stop()
+	var lingerC <-chan time.Time
+	pending, hadText := false, false // a refresh came due while nobody watched
+	for {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-due.C:
+			refs, text := l.viewers(m)
+			if refs == 0 {
+				pending = true
+				continue
+			}
+			m.fetch(l, text)
+			hadText = text
+			due.Reset(m.opts.Interval)
+		case <-l.wake:
+			refs, text := l.viewers(m)
+			switch {
+			case refs == 0 && lingerC == nil:
+				lingerC = time.After(m.opts.Linger)
+			case refs > 0:
+				lingerC = nil
+				if pending || (text && !hadText) {
+					// Back from a linger with a refresh due, or a board that shows
+					// text just joined: refresh now rather than at the next tick.
+					pending = false
+					due.Reset(0)
+				}
+			}
+		case <-lingerC:
+			if m.retire(l) {
+				return
+			}
+			lingerC = nil
+		}
+	}
+}
+
+func (l *loop) viewers(m *Manager) (refs int, text bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return l.refs, l.textRefs > 0
+}
+
+// retire removes l if still nobody watches it.
+func (m *Manager) retire(l *loop) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l.refs > 0 {
+		return false
+	}
+	delete(m.loops, l.skill.Key)
+	m.bumpLocked(l)
+	return true
+}
+
+// fetch refreshes l's list. A failure keeps the last good lists and says why.
+func (m *Manager) fetch(l *loop, text bool) {
+	m.fetches.Add(1)
+	ctx, cancel := context.WithTimeout(m.ctx, m.opts.Timeout)
+	got, err := l.f.Conversations(ctx, l.skill.ID, l.skill.Channels(), text)
+	cancel()
+	if m.ctx.Err() != nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.opts.Log.Warn("drill-down conversations: refresh failed", "skill", l.skill.Key, "err", err)
+		prev := snapshot.Conversations{Skill: l.skill.Key}
+		if l.list != nil {
+			prev = *l.list
+		}
+		prev.Err = summary(err)
+		got = prev
+	}
+	if l.textRefs == 0 {
+		got = *withoutText(&got) // the last text viewer left during the fetch
+	}
+	got.Skill = l.skill.Key
+	l.list = &got
+	m.bumpLocked(l)
+}
+
+// bumpLocked records a change of l and wakes whoever waits on Changed.
+func (m *Manager) bumpLocked(l *loop) {
+	m.version++
+	l.version = m.version
+	close(m.changed)
+	m.changed = make(chan struct{})
+}
+
+// summary is the text a page may show for err: a classified vendor error's own
+// secret-free summary, or a generic phrase (never err.Error() of an internal
+// failure).
+func summary(err error) string {
+	var s interface{ Summary() string }
+	if errors.As(err, &s) {
+		return s.Summary()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the vendor did not answer in time"
+	}
+	return "the vendor request failed"
+}
+
+// withoutText returns c with every conversation's text dropped (c itself is never
+// modified: readers may hold it).
+func withoutText(c *snapshot.Conversations) *snapshot.Conversations {
+	out := *c
+	strip := func(cs []snapshot.Conversation) []snapshot.Conversation {
+		if cs == nil {
+			return nil
+		}
+		n := make([]snapshot.Conversation, len(cs))
+		for i, x := range cs {
+			x.Text = ""
+			n[i] = x
+		}
+		return n
+	}
+	out.Open, out.Unanswered = strip(c.Open), strip(c.Unanswered)
+	return &out
+}

@@ -1,0 +1,10 @@
+// Package convs fetches the conversations behind a skill's figures on demand: one
+// fetch loop per drill-down skill, started by its first viewer, shared by every
+// viewer (a reference count), stopped a short linger after the last one leaves. The
+// vendor calls go through the source's own client (its request budget); the
+// manager only decides when to call. Results are versioned so the server's live
+// loop renders a drill-down again only when its list changed.
+//
+// Import rule: internal/snapshot only. The fetchers (internal/poller/liveperson) are
+// handed in by cmd behind the Fetcher interface.
+package convs
