@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -28,6 +29,10 @@ type SocketInfo struct {
 }
 
 var nextSocketID atomic.Uint64
+
+// ErrNoSocket is Move's answer for a socket that is not (or no longer) on the topic
+// it was said to be on: it closed, or another Move took it first.
+var ErrNoSocket = errors.New("hub: no such socket on that topic")
 
 // socketStats are one subscriber's transport facts, written by its pump with atomic
 // stores (no allocation on the delivery path) and read by Sockets.
@@ -72,28 +77,31 @@ func (h *Hub) Sockets(keyPrefix string) []SocketInfo {
 	return out
 }
 
-// findLocked returns the subscriber with id and its topic; h.mu must be held.
-func (h *Hub) findLocked(id uint64) (*subscriber, *topic) {
-	for _, t := range h.topics {
-		t.mu.Lock()
-		for s := range t.subs {
-			if s.stats.id == id {
-				t.mu.Unlock()
-				return s, t
-			}
+// findLocked returns the subscriber with id on topicName (as Sockets reported it:
+// looking in one topic keeps this cheap however many sockets the hub holds) and
+// that topic; h.mu must be held.
+func (h *Hub) findLocked(id uint64, topicName string) (*subscriber, *topic) {
+	t := h.topics[topicName]
+	if t == nil {
+		return nil, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for s := range t.subs {
+		if s.stats.id == id {
+			return s, t
 		}
-		t.mu.Unlock()
 	}
 	return nil, nil
 }
 
-// Send enqueues msg to the one socket id (a control message: identify, reload),
-// without waiting: a full queue disconnects it like Publish does. It reports
-// whether the socket was found and took the message.
-func (h *Hub) Send(id uint64, msg []byte) bool {
+// Send enqueues msg to the one socket id on topicName (a control message: identify,
+// reload), without waiting: a full queue disconnects it like Publish does. It
+// reports whether the socket was found there and took the message.
+func (h *Hub) Send(id uint64, topicName string, msg []byte) bool {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	s, t := h.findLocked(id)
+	s, t := h.findLocked(id, topicName)
 	if s == nil {
 		return false
 	}
@@ -109,13 +117,13 @@ func (h *Hub) Send(id uint64, msg []byte) bool {
 	return false
 }
 
-// Move re-subscribes socket id to topicName without closing it: the socket's next
+// Move re-subscribes socket id from topic from to topicName without closing it: the socket's next
 // message is prefix followed by the new topic's full state (one message, so the page
 // swaps the new content in one go), then the new topic's diffs. A board switch on a
 // screen is this: the page keeps its one socket and never reloads. The new topic
 // must hold a state (the caller renders it first), or the socket would wait for its
 // next Publish with the old page on screen; Move refuses such a topic.
-func (h *Hub) Move(id uint64, topicName string, prefix []byte) error {
+func (h *Hub) Move(id uint64, from, topicName string, prefix []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -125,9 +133,9 @@ func (h *Hub) Move(id uint64, topicName string, prefix []byte) error {
 	if dst == nil || len(dst.full) == 0 {
 		return fmt.Errorf("hub: move to %q: the topic has no state", topicName)
 	}
-	s, src := h.findLocked(id)
+	s, src := h.findLocked(id, from)
 	if s == nil {
-		return fmt.Errorf("hub: move socket %d: no such socket", id)
+		return ErrNoSocket
 	}
 	if src == dst {
 		return nil

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -42,14 +43,17 @@ func TestSendAndMoveActOnOneSocket(t *testing.T) {
 		t.Errorf("Sockets(tv1) = %+v", s1)
 	}
 
-	if !h.hub.Send(s1.ID, []byte("identify")) {
+	if !h.hub.Send(s1.ID, s1.Topic, []byte("identify")) {
 		t.Fatal("Send to tv1 = false")
 	}
 	if got := read(t, tv1); got != "identify" {
 		t.Errorf("tv1 got %q, want the control message", got)
 	}
 
-	if err := h.hub.Move(s1.ID, "b", []byte("frame|")); err != nil {
+	if h.hub.Send(s1.ID, "b", []byte("x")) {
+		t.Error("Send to a socket on another topic = true")
+	}
+	if err := h.hub.Move(s1.ID, "a", "b", []byte("frame|")); err != nil {
 		t.Fatal(err)
 	}
 	if got := read(t, tv1); got != "frame|B0" {
@@ -69,10 +73,13 @@ func TestSendAndMoveActOnOneSocket(t *testing.T) {
 	if h.hub.Subscribers("a") != 1 || h.hub.Subscribers("b") != 1 {
 		t.Errorf("subscribers a=%d b=%d, want 1 and 1", h.hub.Subscribers("a"), h.hub.Subscribers("b"))
 	}
-	if err := h.hub.Move(s1.ID, "empty", nil); err == nil {
+	if err := h.hub.Move(s1.ID, "a", "b", nil); !errors.Is(err, ErrNoSocket) {
+		t.Errorf("Move from a topic the socket left = %v, want ErrNoSocket", err)
+	}
+	if err := h.hub.Move(s1.ID, "b", "empty", nil); err == nil {
 		t.Error("Move to a topic without state = nil, want an error")
 	}
-	if h.hub.Send(1<<62, []byte("x")) {
+	if h.hub.Send(1<<62, "b", []byte("x")) {
 		t.Error("Send to an unknown socket = true")
 	}
 }

@@ -158,7 +158,7 @@ func (s *Server) control(cmd string) func(http.ResponseWriter, *http.Request, au
 		msg := views.Control(cmd, d.Name, s.screens.nextSeq())
 		n := 0
 		for _, sock := range s.hub.Sockets(auth.DeviceKey(id)) {
-			if sock.Key == auth.DeviceKey(id) && s.hub.Send(sock.ID, msg) {
+			if sock.Key == auth.DeviceKey(id) && s.hub.Send(sock.ID, sock.Topic, msg) {
 				n++
 			}
 		}

@@ -252,7 +252,8 @@ func (s *Server) moveSocket(ctx context.Context, sock hub.SocketInfo, board stri
 	if err != nil {
 		return err
 	}
-	if err := s.hub.Move(sock.ID, topic, nil); err != nil && !errors.Is(err, hub.ErrClosed) {
+	// A socket gone or moved meanwhile (a rebind racing the rotation) is not news.
+	if err := s.hub.Move(sock.ID, sock.Topic, topic, nil); err != nil && !errors.Is(err, hub.ErrClosed) && !errors.Is(err, hub.ErrNoSocket) {
 		return err
 	}
 	return nil
