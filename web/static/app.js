@@ -286,7 +286,10 @@
     var rev = shellOf(document);
     if (!rev || rev === shellRev || refetching) return;
     refetching = true;
-    fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+    // Every screen hears the change at once: spread their fetches over two seconds.
+    new Promise(function (done) { setTimeout(done, Math.random() * 2000); }).then(function () {
+      return fetch(location.href, { credentials: 'same-origin', cache: 'no-store' });
+    }).then(function (r) {
       if (!r.ok) throw new Error('page answered ' + r.status);
       return r.text();
     }).then(function (html) {
