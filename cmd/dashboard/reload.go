@@ -14,6 +14,7 @@ import (
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/poller"
+	"github.com/ccdash/ccdash/internal/screens"
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/views"
 )
@@ -28,7 +29,7 @@ func hangups() (<-chan os.Signal, func()) {
 // appliedKeys are the top-level keys a reload applies in place. Every other key
 // (listen, data_dir, redis_url, http, history, sessions…) needs a restart: a reload
 // says so and keeps its running value.
-var appliedKeys = []string{"sources", "boards", "users"}
+var appliedKeys = []string{"sources", "boards", "users", "playlists"}
 
 // reloader applies a re-read config file to the running server: boards and their
 // thresholds (Server.SetBoards), users (Server.SetUsers), alert rules
@@ -61,6 +62,7 @@ type plan struct {
 	boards      []views.Board
 	users       []auth.User
 	alertBoards []alerts.Board
+	playlists   []screens.Playlist
 	restart     []poller.SourceConfig // changed or new sources
 	restartIDs  []string
 	remove      []string
@@ -126,6 +128,9 @@ func (rl *reloader) prepare() (*plan, error) {
 		p.users = append(p.users, *rl.demoAdmin)
 	}
 	if p.alertBoards, err = buildAlertBoards(next.Boards); err != nil {
+		return nil, configError(err, nil)
+	}
+	if p.playlists, err = buildPlaylists(next.Playlists, next.boardIDs()); err != nil {
 		return nil, configError(err, nil)
 	}
 	rl.planAlerts(p)
@@ -208,6 +213,8 @@ func (rl *reloader) apply(p *plan) ([]string, error) {
 		return done, fmt.Errorf("boards: %w", err)
 	}
 	done = append(done, fmt.Sprintf("boards: %d, thresholds included (open screens re-rendered)", len(p.boards)))
+	rl.srv.SetPlaylists(p.playlists)
+	done = append(done, fmt.Sprintf("playlists: %d (their screens take the new turns at once)", len(p.playlists)))
 	return done, nil
 }
 

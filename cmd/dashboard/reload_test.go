@@ -228,3 +228,32 @@ func TestReloadPlansOnlyWhatChanged(t *testing.T) {
 			len(p.restart), len(p.remove), p.needRestart)
 	}
 }
+
+// TestSIGHUPAppliesPlaylists: a reloaded config's playlists replace the running ones
+// (their screens take the new turns without a restart); the screens page lists them.
+func TestSIGHUPAppliesPlaylists(t *testing.T) {
+	t.Parallel()
+	const boards = "boards:\n  - {id: sales}\n  - {id: support}\n"
+	a := startReloadApp(t, boards+"playlists:\n  - {id: floor, boards: [{board: sales, duration: 10s}]}\n")
+	c := browser(t)
+	signIn(t, c, a.base, "admin", a.pw)
+	rows := func() string {
+		code, page := fetch(t, c, "GET", a.base+"/admin/screens", nil)
+		if code != http.StatusOK {
+			t.Fatalf("/admin/screens: %d", code)
+		}
+		return page
+	}
+	if page := rows(); !strings.Contains(page, "sales 10s") {
+		t.Fatalf("the screens page lacks the config's playlist: %.2000s", page)
+	}
+	a.write(t, boards+"playlists:\n  - {id: floor, boards: [{board: support, duration: 20s}]}\n")
+	a.hangup(t, "reload applied")
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(rows(), "support 20s") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the reloaded playlist never reached the screens page:\n%s", a.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -249,10 +249,8 @@ func (s *Server) newPlaylist(f views.PlaylistForm) (screens.Playlist, error) {
 	if s.screens.opts.Store == nil {
 		return screens.Playlist{}, refuse(errUnavailable, "Playlists cannot be stored on this server.")
 	}
-	for _, c := range s.screens.opts.Playlists {
-		if c.ID == f.ID {
-			return screens.Playlist{}, refuse(errBadRequest, "“"+f.ID+"” is a playlist of the config file; choose another id.")
-		}
+	if s.screens.isConfigPlaylist(f.ID) {
+		return screens.Playlist{}, refuse(errBadRequest, "“"+f.ID+"” is a playlist of the config file; choose another id.")
 	}
 	entries, err := screens.ParseEntries(f.Entries)
 	if err != nil {

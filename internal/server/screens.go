@@ -41,6 +41,7 @@ type screenState struct {
 	pairings *screens.Pairings
 
 	mu       sync.Mutex
+	config   []screens.Playlist      // the config file's: opts.Playlists, then SetPlaylists
 	stored   []screens.Playlist      // from opts.Store, reloaded on every change
 	bindings map[string]auth.Binding // device id → what it shows, from its last resolve
 	seq      uint64                  // control message sequence
@@ -59,18 +60,34 @@ func newScreenState(o ScreensOptions, now func() time.Time) *screenState {
 	if o.Pairing.Now == nil {
 		o.Pairing.Now = now
 	}
-	return &screenState{opts: o, pairings: screens.NewPairings(o.Pairing), bindings: map[string]auth.Binding{}}
+	return &screenState{opts: o, config: o.Playlists, pairings: screens.NewPairings(o.Pairing), bindings: map[string]auth.Binding{}}
+}
+
+// SetPlaylists replaces the config file's playlists (a reloaded config); screens on
+// them take their new turns within a tick. The caller validates them against the
+// boards it serves (as start-up does).
+func (s *Server) SetPlaylists(ps []screens.Playlist) {
+	s.screens.mu.Lock()
+	s.screens.config = ps
+	s.screens.mu.Unlock()
+}
+
+// isConfigPlaylist reports whether id names a playlist of the config file.
+func (st *screenState) isConfigPlaylist(id string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return slices.ContainsFunc(st.config, func(c screens.Playlist) bool { return c.ID == id })
 }
 
 // playlist returns the playlist id: the config's first, then the stored ones.
 func (st *screenState) playlist(id string) (screens.Playlist, bool) {
-	for _, p := range st.opts.Playlists {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range st.config {
 		if p.ID == id {
 			return p, true
 		}
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
 	for _, p := range st.stored {
 		if p.ID == id {
 			return p, true
@@ -84,11 +101,11 @@ func (st *screenState) playlists() (cfg, stored []screens.Playlist) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, p := range st.stored {
-		if !slices.ContainsFunc(st.opts.Playlists, func(c screens.Playlist) bool { return c.ID == p.ID }) {
+		if !slices.ContainsFunc(st.config, func(c screens.Playlist) bool { return c.ID == p.ID }) {
 			stored = append(stored, p)
 		}
 	}
-	return st.opts.Playlists, stored
+	return st.config, stored
 }
 
 // reload reads the stored playlists again.
