@@ -48,6 +48,19 @@ func unpack(data []byte) ([]byte, error) {
 	return data, nil
 }
 
+// unpackInto is unpack inflating into buf (reset first), so a walk over many frames
+// reuses one buffer: the result is valid until buf is used again.
+func unpackInto(buf *bytes.Buffer, data []byte) ([]byte, error) {
+	if len(data) == 0 || data[0] != kindPacked {
+		return data, nil
+	}
+	buf.Reset()
+	if err := inflateTo(buf, data[1:]); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // encoder turns a stream of snapshots into one chain of frames: a keyframe when the
 // chain starts, the layout changes or a new window begins, delta frames otherwise.
 type encoder struct {
@@ -267,16 +280,23 @@ func (r *reader) bytes(n int) []byte {
 var inflaters = sync.Pool{New: func() any { return flate.NewReader(nil) }}
 
 func inflate(b []byte) ([]byte, error) {
+	var out bytes.Buffer
+	if err := inflateTo(&out, b); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func inflateTo(out *bytes.Buffer, b []byte) error {
 	zr := inflaters.Get().(io.ReadCloser)
 	defer inflaters.Put(zr)
 	if err := zr.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	// A keyframe of the largest floor is well under this; the cap keeps a hostile or
 	// damaged frame from inflating without bound.
-	out, err := io.ReadAll(io.LimitReader(zr, 64<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	if _, err := out.ReadFrom(io.LimitReader(zr, 64<<20)); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	return out, nil
+	return nil
 }

@@ -1,6 +1,10 @@
 package history
 
-import "github.com/ccdash/ccdash/internal/snapshot"
+import (
+	"bytes"
+
+	"github.com/ccdash/ccdash/internal/snapshot"
+)
 
 // chain is the decoder's state: the layout, string table and cells of the last frame
 // applied. Delta frames before the first keyframe are skipped (ok stays false).
@@ -9,12 +13,15 @@ type chain struct {
 	strs  []string
 	cells []int64
 	ok    bool
+	// buf holds the last frame inflated: what apply returns is valid until the
+	// next apply.
+	buf bytes.Buffer
 }
 
 // apply decodes one frame into c and returns what follows its body (a minute
-// frame's aggregates).
+// frame's aggregates), valid until the next apply.
 func (c *chain) apply(data []byte) (rest []byte, err error) {
-	frame, err := unpack(data)
+	frame, err := unpackInto(&c.buf, data)
 	if err != nil {
 		c.ok = false
 		return nil, err

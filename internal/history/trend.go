@@ -101,7 +101,11 @@ func pick(skills []snapshot.Skill, keys []string) []snapshot.Skill {
 // skillsFrom builds the skills of a decoded frame (queues and agent counts), only
 // those in keys when keys is not nil.
 func skillsFrom(l *layout, cells []int64, keys []string) []snapshot.Skill {
-	out := make([]snapshot.Skill, 0, len(l.skills))
+	n := len(l.skills)
+	if keys != nil {
+		n = min(n, len(keys))
+	}
+	out := make([]snapshot.Skill, 0, n)
 	for i, sk := range l.skills {
 		if keys != nil && !slices.Contains(keys, sk.key) {
 			continue
