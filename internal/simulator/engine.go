@@ -80,12 +80,14 @@ func (w *World) finishContacts(a *Agent) {
 		d := w.today(c.Vendor)
 		d.Closed++
 		d.ChatTimeSum += dur
+		rating := 0
 		if w.rng.Float64() < rateProb {
-			d.ScoreSum += score(w.rng.Float64())
+			rating = score(w.rng.Float64())
+			d.ScoreSum += rating
 			d.ScoreCount++
 		}
 		w.log(Event{Kind: EventClosed, Vendor: c.Vendor, Skill: c.Skill, Channel: c.Channel,
-			Agent: a.ID, Contact: c.ID, Duration: dur})
+			Agent: a.ID, Contact: c.ID, Duration: dur, Score: rating})
 	}
 	clear(a.Open[len(kept):])
 	a.Open = kept
@@ -256,7 +258,7 @@ func (w *World) enqueue(c *Contact) {
 	w.today(c.Vendor).Offered++
 	w.totals(c.Vendor).Offered++
 	w.Waiting = append(w.Waiting, c)
-	w.log(Event{Kind: EventArrived, Vendor: c.Vendor, Skill: c.Skill, Channel: c.Channel, Contact: c.ID})
+	w.log(Event{Kind: EventArrived, Vendor: c.Vendor, Skill: c.Skill, Channel: c.Channel, Contact: c.ID, Transfer: c.Transfers > 0})
 }
 
 // abandons removes contacts whose patience ran out.
@@ -350,12 +352,13 @@ func (w *World) answer(a *Agent, c *Contact) {
 	}
 	w.totals(c.Vendor).Answered++
 	w.log(Event{Kind: EventAnswered, Vendor: c.Vendor, Skill: c.Skill, Channel: c.Channel,
-		Agent: a.ID, Contact: c.ID, Wait: wait})
+		Agent: a.ID, Contact: c.ID, Wait: wait, Response: c.ResponseTime, Invited: c.Invited, Unique: !c.Returning})
 }
 
 // account adds this step to the agents' and vendors' time-based figures.
 func (w *World) account() {
 	for _, a := range w.Agents {
+		w.recordSpan(a)
 		a.StatusTimeToday[a.Status] += step
 		if a.Status == StatusAway && a.ReasonID != "" {
 			if a.ReasonTimeToday == nil {

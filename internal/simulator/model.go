@@ -113,6 +113,9 @@ type Agent struct {
 	// for a night shift.
 	ShiftStart, ShiftEnd time.Duration
 
+	// spans is the agent's presence over the last day (see activity.go).
+	spans []span
+
 	breakUntil   time.Time // end of the current break (zero when not on break)
 	lunched      bool      // had lunch this shift
 	leaving      bool      // shift over, finishing open contacts before logging out
@@ -200,6 +203,15 @@ type Event struct {
 	Contact  string
 	Wait     time.Duration
 	Duration time.Duration
+	// Transfer marks an EventArrived of a contact transferred in (not a new request).
+	Transfer bool
+	// Response is the agent's first response time after answering (EventAnswered).
+	Response time.Duration
+	// Invited and Unique mark an answered contact that came from an invitation and
+	// one from a first-time visitor (EventAnswered).
+	Invited, Unique bool
+	// Score is the visitor's rating 1–5 of a closed contact, 0 for none (EventClosed).
+	Score int
 }
 
 // DayStats are one vendor's figures since local midnight.

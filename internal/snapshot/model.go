@@ -113,6 +113,21 @@ type Queue struct {
 	EstimatedWait Opt[time.Duration] `json:"estimatedWaitSec"`
 	// Overdue is conversations past their response-time SLA (messaging).
 	Overdue Opt[int64] `json:"overdue"`
+
+	// Messaging quality over the day so far (since QualitySince, the source's daily
+	// reset; LivePerson KMM metrics and MsgOps msgcsatdistribution).
+	// CSAT is the share 0..1 of CSAT answers that were 4 or 5 (top two boxes).
+	CSAT Opt[float64] `json:"csat"`
+	// CSATAnswers is how many CSAT answers CSAT stands on (msgcsatdistribution).
+	CSATAnswers Opt[int64] `json:"csatAnswers"`
+	// FirstResponse is the average time from the consumer's first message to the
+	// first human agent response (KMM avgWaitTimeFirstResponse).
+	FirstResponse Opt[time.Duration] `json:"firstResponseSec"`
+	// ResponseTime is the average time an agent takes to respond, counted from the
+	// assignment (KMM avgTimeToResponse).
+	ResponseTime Opt[time.Duration] `json:"responseTimeSec"`
+	// QualitySince is when the quality window began; zero when no figure is known.
+	QualitySince time.Time `json:"qualitySince,omitzero"`
 }
 
 // StateCounts counts agents by state.
@@ -188,12 +203,13 @@ type Agent struct {
 	Open Opt[int64] `json:"open"`
 	// MaxSlots is the agent's concurrency limit.
 	MaxSlots Opt[int64] `json:"maxSlots"`
-	// HandledToday is conversations the agent handled today.
+	// HandledToday is conversations the agent handled since the source's daily reset.
 	HandledToday Opt[int64] `json:"handledToday"`
 	// Skills holds the Keys of the skills the agent serves.
 	Skills []string `json:"skills"`
 	// Activity is the agent's day so far by state (LivePerson Operational Realtime
-	// agentactivity, chat agents); nil when the source does not report it.
+	// agentactivity, chat agents; Comm100 chat time only); nil when the source does
+	// not report it.
 	Activity *Activity `json:"activity,omitempty"`
 }
 
@@ -201,13 +217,33 @@ type Agent struct {
 // day so far). The vendor gives durations only: the current state is Agent.State.
 type Activity struct {
 	// Window is how far back the figures reach (since the day began).
-	Window   time.Duration      `json:"window"`
+	Window time.Duration `json:"window"`
+	// Since is when the window began (the source's daily reset); zero if unknown.
+	Since    time.Time          `json:"since,omitzero"`
 	LoggedIn Opt[time.Duration] `json:"loggedIn"`
 	Online   Opt[time.Duration] `json:"online"`
 	BackSoon Opt[time.Duration] `json:"backSoon"`
 	Away     Opt[time.Duration] `json:"away"`
 	// AwayReasons is time away per away reason, longest first.
 	AwayReasons []ReasonTime `json:"awayReasons,omitempty"`
+	// Chatting is time with at least one conversation open (Comm100
+	// intradayLinearChatTime; LivePerson "Logged in" chatting).
+	Chatting Opt[time.Duration] `json:"chattingSec"`
+}
+
+// Utilisation is the share 0..1 of logged-in time the agent was online (available
+// or busy with contacts): online ÷ logged in, the contact-center "utilisation" of
+// staffed time, as opposed to occupancy (handling ÷ online). Unknown without both.
+func (a *Activity) Utilisation() Opt[float64] {
+	if a == nil {
+		return None[float64]()
+	}
+	on, ok1 := a.Online.Get()
+	in, ok2 := a.LoggedIn.Get()
+	if !ok1 || !ok2 || in <= 0 {
+		return None[float64]()
+	}
+	return Some(min(float64(on)/float64(in), 1))
 }
 
 // ReasonTime is time spent away for one reason.
@@ -225,8 +261,10 @@ type Account struct {
 	RightNow RightNow `json:"rightNow"`
 }
 
-// Today is the day so far.
+// Today is the day so far: since Since, the source's daily reset.
 type Today struct {
+	// Since is when the day's window began; zero when the vendor does not say.
+	Since             time.Time          `json:"since,omitzero"`
 	ChatRequests      Opt[int64]         `json:"chatRequests"`
 	Chats             Opt[int64]         `json:"chats"`
 	Abandoned         Opt[int64]         `json:"abandoned"`
@@ -239,6 +277,13 @@ type Today struct {
 	AcceptanceRate    Opt[float64]       `json:"acceptanceRate"`
 	AgentUtilization  Opt[float64]       `json:"agentUtilization"`
 	AvgScore          Opt[float64]       `json:"avgScore"`
+	// ServiceLevel is the share 0..1 of chats answered within ServiceLevelTarget.
+	ServiceLevel       Opt[float64]       `json:"serviceLevel"`
+	ServiceLevelTarget Opt[time.Duration] `json:"serviceLevelTargetSec"`
+	// Resolved is messaging conversations resolved (LivePerson msgconversation).
+	Resolved Opt[int64] `json:"resolved"`
+	// CSAT is the account's messaging CSAT (top two boxes, 0..1).
+	CSAT Opt[float64] `json:"csat"`
 }
 
 // RightNow is the account at this moment.

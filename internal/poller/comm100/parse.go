@@ -74,9 +74,8 @@ type c100Agent struct {
 	Open         snapshot.Opt[int64]
 	MaxSlots     snapshot.Opt[int64] // unknown when the vendor says 0 ("not set")
 	HandledToday snapshot.Opt[int64]
-	// LinearChatTime is the agent's chat time today. The model has no field for it;
-	// it is parsed so that a malformed value is noticed in tests and fuzzing, and an
-	// invalid one is dropped rather than failing the poll over a figure nobody shows.
+	// LinearChatTime is the agent's chat time today (Activity.Chatting); an invalid
+	// value is dropped rather than failing the poll over one figure.
 	LinearChatTime snapshot.Opt[time.Duration]
 }
 

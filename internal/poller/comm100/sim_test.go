@@ -16,6 +16,9 @@ import (
 
 var simSite = simulator.Comm100Site{SiteID: 4242, Email: "sim@example.com", APIKey: "sim-key", ClientID: "sim-client", Password: "sim-pw"}
 
+// simStart is the simulated start; newSim advances an hour past it.
+var simStart = time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC)
+
 // newSim starts a manual-mode simulator at 10:00 on a working day, served over HTTP.
 // Seed and start are chosen so that contacts are waiting: the comparison then covers
 // non-zero queue figures, not only zeros.
@@ -23,7 +26,7 @@ func newSim(t *testing.T) (*simulator.Simulator, *httptest.Server) {
 	t.Helper()
 	sim := simulator.New(simulator.Config{
 		Seed: 4, Manual: true, Comm100: simSite,
-		Start: time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC),
+		Start: simStart,
 	})
 	sim.Advance(time.Hour)
 	srv := httptest.NewServer(sim.Handler(simcomm100.Routes))
@@ -33,7 +36,9 @@ func newSim(t *testing.T) (*simulator.Simulator, *httptest.Server) {
 
 func simConnector(t *testing.T, srv *httptest.Server, oauth bool, c *poller.Client) *comm100.Source {
 	t.Helper()
-	cfg := comm100.Config{BaseURL: srv.URL + "/v4", Email: simSite.Email, PageSize: 7}
+	// The floor's day: midnight UTC on the simulated clock.
+	cfg := comm100.Config{BaseURL: srv.URL + "/v4", Email: simSite.Email, PageSize: 7,
+		Day: snapshot.Day{Loc: time.UTC}, Now: func() time.Time { return simStart.Add(time.Hour) }}
 	if oauth {
 		cfg.TokenURL, cfg.ClientID, cfg.Password = srv.URL+"/oauth/token", simSite.ClientID, simSite.Password
 	} else {

@@ -46,6 +46,12 @@ type Config struct {
 	// LookupTTL (lookup_ttl) is how long department, agent and away-status names are
 	// cached. Zero means 5m.
 	LookupTTL time.Duration
+	// Day is when the site's day begins (the source's day key): realTime/Today and
+	// the agents' day figures are asked for since its latest reset (utcOffset,
+	// startTime). The zero Day is midnight in the server's zone.
+	Day snapshot.Day
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
 }
 
 // Source is the source for one Comm100 site: it polls the v4 real-time reports and
@@ -58,6 +64,7 @@ type Source struct {
 	client   *poller.Client
 	auth     comm100Auth
 	now      func() time.Time
+	day      snapshot.Day
 
 	// mu guards the lookups; Poll is called by one scheduler at a time, but a
 	// second caller must not corrupt the cache.
@@ -107,7 +114,10 @@ func New(cfg Config, c *poller.Client) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{id: id, base: base, pageSize: cfg.PageSize, ttl: cfg.LookupTTL, client: c, auth: auth, now: time.Now}
+	s := &Source{id: id, base: base, pageSize: cfg.PageSize, ttl: cfg.LookupTTL, client: c, auth: auth, now: time.Now, day: cfg.Day}
+	if cfg.Now != nil {
+		s.now = cfg.Now
+	}
 	switch {
 	case s.pageSize == 0:
 		s.pageSize = 50
@@ -182,7 +192,10 @@ func (s *Source) Poll(ctx context.Context) (snapshot.Part, error) {
 	if err != nil {
 		return snapshot.Part{}, err
 	}
-	agents, err := s.realTimeAgents(ctx)
+	now := s.now()
+	start := s.day.Start(now)
+	day := dayQuery(start, now)
+	agents, err := s.realTimeAgents(ctx, day)
 	if err != nil {
 		return snapshot.Part{}, err
 	}
@@ -195,12 +208,13 @@ func (s *Source) Poll(ctx context.Context) (snapshot.Part, error) {
 	}
 	var acct snapshot.Account
 	acct.Source = s.id
-	if err := s.get(ctx, "livechat/realTime/Today", "comm100 realTime/Today", nil, func(b []byte) (err error) {
+	if err := s.get(ctx, "livechat/realTime/Today", "comm100 realTime/Today", day, func(b []byte) (err error) {
 		acct.Today, err = parseComm100Today(b)
 		return err
 	}); err != nil {
 		return snapshot.Part{}, err
 	}
+	acct.Today.Since = start
 	if err := s.get(ctx, "livechat/realTime/RightNow", "comm100 realTime/RightNow", nil, func(b []byte) (err error) {
 		acct.RightNow, err = parseComm100RightNow(b)
 		return err
@@ -221,12 +235,38 @@ func (s *Source) Poll(ctx context.Context) (snapshot.Part, error) {
 			break
 		}
 	}
-	return normalizeComm100(s.id, lk, agents, queue, names, acct), nil
+	part := normalizeComm100(s.id, lk, agents, queue, names, acct)
+	dayActivity(part.Agents, agents, start, now)
+	return part, nil
+}
+
+// dayQuery asks a realTime method for the day from start to now: utcOffset is the
+// zone's offset in minutes at start ([INFER] minutes; the docs give no unit),
+// startTime and endTime wall times in that zone.
+func dayQuery(start, now time.Time) url.Values {
+	_, off := start.Zone()
+	const wall = "2006-01-02T15:04:05"
+	return url.Values{"utcOffset": {strconv.Itoa(off / 60)}, "startTime": {start.Format(wall)},
+		"endTime": {now.In(start.Location()).Format(wall)}}
+}
+
+// dayActivity gives each agent its chat time since the reset
+// (intradayLinearChatTime), the one day figure of realTime/Agents beyond the count.
+func dayActivity(out []snapshot.Agent, agents []c100Agent, start, now time.Time) {
+	chat := make(map[string]snapshot.Opt[time.Duration], len(agents))
+	for _, a := range agents {
+		chat[a.ID] = a.LinearChatTime
+	}
+	for i := range out {
+		if c := chat[out[i].ID]; c.Known() {
+			out[i].Activity = &snapshot.Activity{Window: now.Sub(start), Since: start, Chatting: c}
+		}
+	}
 }
 
 // realTimeAgents reads every page of realTime/Agents. An agent seen twice (lists
 // can shift between page requests) is kept once.
-func (s *Source) realTimeAgents(ctx context.Context) ([]c100Agent, error) {
+func (s *Source) realTimeAgents(ctx context.Context, day url.Values) ([]c100Agent, error) {
 	const op = "comm100 realTime/Agents"
 	var out []c100Agent
 	seen := map[string]bool{}
@@ -235,6 +275,9 @@ func (s *Source) realTimeAgents(ctx context.Context) ([]c100Agent, error) {
 			return nil, &poller.Error{Kind: snapshot.ErrBadResponse, Op: op, Err: fmt.Errorf("%w: %d", poller.ErrPageCap, maxAgentPages)}
 		}
 		q := url.Values{"pageIndex": {strconv.Itoa(page)}, "pageSize": {strconv.Itoa(s.pageSize)}}
+		for k, v := range day {
+			q[k] = v
+		}
 		var p c100AgentsPage
 		if err := s.get(ctx, "livechat/realTime/Agents", op, q, func(b []byte) (err error) {
 			p, err = parseComm100Agents(b)

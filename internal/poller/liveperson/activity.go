@@ -24,6 +24,7 @@ type lpActivityState struct {
 	ID    poller.Num `json:"id"`
 	Value struct {
 		Total       poller.Num `json:"total"`
+		Chatting    poller.Num `json:"chatting"`
 		NotChatting poller.Num `json:"notChatting"`
 	} `json:"value"`
 	Reasons []struct {
@@ -51,12 +52,13 @@ func (b *lpBuild) agentActivity(window time.Duration, body []byte) error {
 		return fmt.Errorf("agentactivity: no agentsMetrics")
 	}
 	for id, states := range raw.AgentsMetrics.MetricsPerAgent {
-		act := &snapshot.Activity{Window: window}
+		act := &snapshot.Activity{Window: window, Since: b.dayStart}
 		for _, st := range states {
 			v, _ := st.ID.Value()
 			switch int(v) {
 			case activityLoggedIn:
 				act.LoggedIn = st.Value.Total.Seconds()
+				act.Chatting = st.Value.Chatting.Seconds()
 			case activityOnline:
 				act.Online = st.Value.Total.Seconds()
 			case activityBackSoon:
@@ -97,12 +99,4 @@ func (b *lpBuild) awayTime(st lpActivityState) (snapshot.Opt[time.Duration], []s
 		away = snapshot.Some(sum)
 	}
 	return away, reasons
-}
-
-// activityWindow is the agentactivity timeframe: whole minutes since local midnight
-// of now, at least 1 and at most the documented 1440.
-func activityWindow(now time.Time) int {
-	y, m, d := now.Date()
-	since := now.Sub(time.Date(y, m, d, 0, 0, 0, 0, now.Location()))
-	return min(max(int(since/time.Minute), 1), 1440)
 }

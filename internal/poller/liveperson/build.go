@@ -14,6 +14,11 @@ type lpBuild struct {
 	timeframe int // minutes covered by window figures (Handled, AbandonRate, ...)
 	interval  int // minutes of the OpRT queue-health interval
 	now       time.Time
+	// dayStart is the latest daily reset; dayMinutes the whole minutes since it
+	// (1..1440), the timeframe of the day requests.
+	dayStart   time.Time
+	dayMinutes int
+	today      snapshot.Today
 
 	skills  map[string]*lpSkill
 	agents  map[string]*lpAgent
@@ -156,7 +161,8 @@ func (b *lpBuild) part() snapshot.Part {
 		}
 		p.Agents = append(p.Agents, a)
 	}
-	acct := snapshot.Account{Source: b.source}
+	acct := snapshot.Account{Source: b.source, Today: b.today}
+	acct.Today.Since = b.dayStart
 	acct.RightNow.QueueLength = sumOpt(b.chatWaiting, b.msgWaiting)
 	acct.RightNow.Ongoing = b.msgOngoing
 	if len(b.agents) > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/poller"
+	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
 // LivePerson method families a source can poll.
@@ -70,6 +71,10 @@ type Config struct {
 	// Families (families) lists the method families to poll (Family*). Empty means
 	// all.
 	Families []string
+	// Day is when the account's day begins (the source's day key, outside this
+	// section): "today" figures, agents' handled and activity count from its latest
+	// reset. The zero Day is midnight in the server's zone.
+	Day snapshot.Day
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 }
@@ -83,6 +88,7 @@ type Source struct {
 	tokens  *poller.TokenCache // OAuth 2.0 (Sentinel) only
 	now     func() time.Time
 	names   *lpNamesCache
+	day     *lpDayCache
 }
 
 // New validates cfg and returns the source. A configuration the vendor would refuse
@@ -102,7 +108,7 @@ func New(cfg Config, c *poller.Client) (*Source, error) {
 	if now == nil {
 		now = time.Now
 	}
-	l := &Source{cfg: cfg, c: c, now: now, names: &lpNamesCache{ttl: cfg.DomainTTL}}
+	l := &Source{cfg: cfg, c: c, now: now, names: &lpNamesCache{ttl: cfg.DomainTTL}, day: &lpDayCache{}}
 	l.domains = &lpDomains{c: c, base: strings.TrimRight(cfg.DomainURL, "/"), account: cfg.AccountID,
 		pinned: cfg.Hosts, ttl: cfg.DomainTTL, now: now}
 	if cfg.AppKey != "" {

@@ -11,8 +11,10 @@
 //   - poll.go: Poll, the method families, paging, authenticated calls, names cache.
 //   - domain.go: the Domain API (service → host), validated and cached.
 //   - oauth1.go, sentinel.go: the two auth methods.
-//   - json.go, build.go, oprt.go, msgops.go, kmm.go: tolerant decoding and the
-//     per-method parsers that fill one lpBuild, fuzzed.
+//   - json.go, build.go, oprt.go, msgops.go, kmm.go, activity.go: tolerant decoding
+//     and the per-method parsers that fill one lpBuild, fuzzed.
+//   - today.go, today_parse.go: the day since the source's reset (Config.Day):
+//     account Today figures and messaging quality, fetched once a minute, fuzzed.
 //   - conversations.go, interactions.go, history.go: a drill-down's conversations,
 //     fetched on demand (not by Poll): Messaging Interactions (open messaging
 //     conversations) and Engagement History (chats that ended unanswered), fuzzed.

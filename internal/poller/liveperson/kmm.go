@@ -30,26 +30,27 @@ type lpKMMMetrics struct {
 	BackSoonAgents            poller.Num `json:"backSoonAgents"`
 }
 
-type lpKMMMetricsAnswer struct {
+// lpKMMAnswer is the POST /metrics envelope with the metrics M a request asked for.
+type lpKMMAnswer[M any] struct {
 	Metadata struct {
 		Count poller.Num `json:"count"`
 	} `json:"metadata"`
 	GroupBy struct {
 		GroupByField string `json:"groupByField"`
 		Groups       []struct {
-			Key            lpID         `json:"key"`
-			KeyDescription string       `json:"keyDescription"`
-			Metrics        lpKMMMetrics `json:"metrics"`
+			Key            lpID   `json:"key"`
+			KeyDescription string `json:"keyDescription"`
+			Metrics        M      `json:"metrics"`
 		} `json:"groups"`
 	} `json:"groupBy"`
-	All *lpKMMMetrics `json:"all"`
+	All *M `json:"all"`
 }
 
 // kmmMetrics applies one page of POST /metrics grouped by skillId and returns the
 // total group count (metadata.count) for paging. Groups keyed by anything but
 // skillId (an agentGroupId answer) are not skills and are ignored.
 func (b *lpBuild) kmmMetrics(body []byte) (count int, err error) {
-	var m lpKMMMetricsAnswer
+	var m lpKMMAnswer[lpKMMMetrics]
 	if err := lpDecode(body, &m); err != nil {
 		return 0, fmt.Errorf("kmm metrics: %w", err)
 	}

@@ -129,8 +129,9 @@ type lpConvMetrics struct {
 	TotalResolvedConversations poller.Num `json:"totalResolvedConversations"`
 }
 
-// msgConversation applies GET /msgconversation?skillIds=all&agentIds=all:
-// conversations resolved in the window per skill (messaging Handled) and per agent.
+// msgConversation applies GET /msgconversation?skillIds=all: conversations resolved
+// in the window per skill (messaging Handled). Per agent they count since the daily
+// reset, from the day request (todayResolved).
 func (b *lpBuild) msgConversation(body []byte) error {
 	var mc lpActivity[lpConvMetrics]
 	if err := lpDecode(body, &mc); err != nil {
@@ -146,13 +147,6 @@ func (b *lpBuild) msgConversation(body []byte) error {
 				override(&b.msg(id).Handled, t.TotalResolvedConversations.Count())
 			}
 		}
-	}
-	for id, ms := range mc.perAgent() {
-		var n []snapshot.Opt[int64]
-		for _, m := range ms {
-			n = append(n, m.TotalResolvedConversations.Count())
-		}
-		b.msgHandled[id] = sumOpt(n...)
 	}
 	return nil
 }

@@ -195,6 +195,7 @@ type lpEngMetrics struct {
 
 type lpPerAgent[M any] struct {
 	MetricsPerAgent map[string]M `json:"metricsPerAgent"`
+	MetricsTotals   *M           `json:"metricsTotals"`
 }
 
 type lpPerSkill[M any] struct {
@@ -248,12 +249,21 @@ func (b *lpBuild) engActivity(body []byte) error {
 	if err := lpDecode(body, &ea); err != nil {
 		return fmt.Errorf("engactivity: %w", err)
 	}
-	for id, ms := range ea.perAgent() {
-		var n []snapshot.Opt[int64]
-		for _, m := range ms {
-			n = append(n, m.TotalInteractiveChats.Count())
-		}
-		b.chatHandled[id] = sumOpt(n...)
+	for id, n := range sumPerAgent(ea, func(m lpEngMetrics) snapshot.Opt[int64] { return m.TotalInteractiveChats.Count() }) {
+		b.chatHandled[id] = n
 	}
 	return nil
+}
+
+// sumPerAgent sums one count per agent over the answer's per-agent metrics.
+func sumPerAgent[M any](a lpActivity[M], count func(M) snapshot.Opt[int64]) map[string]snapshot.Opt[int64] {
+	out := map[string]snapshot.Opt[int64]{}
+	for id, ms := range a.perAgent() {
+		var n []snapshot.Opt[int64]
+		for _, m := range ms {
+			n = append(n, count(m))
+		}
+		out[id] = sumOpt(n...)
+	}
+	return out
 }

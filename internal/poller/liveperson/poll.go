@@ -24,8 +24,10 @@ import (
 // Requests per poll with the defaults: chat 4 (agentactivity included) + one SLA
 // histogram per chat skill;
 // messaging 3 + ceil(messaging skills/50) KMM metrics pages; agents
-// ceil(agents/50) pages. Every 10 minutes add the Domain API (1) and account config
-// (skills, status reasons: 2); OAuth 2.0 adds one token request per token lifetime.
+// ceil(agents/50) pages. Once a minute the day figures add chat 2, messaging 2 +
+// ceil(messaging skills/50) (today.go). Every 10 minutes add the Domain API (1) and
+// account config (skills, status reasons: 2); OAuth 2.0 adds one token request per
+// token lifetime.
 //
 // A method LivePerson documents as "not enabled by default" (EWT, messaging queue
 // health) that answers 400/403/404 is left unknown instead of failing the poll; any
@@ -34,6 +36,7 @@ import (
 func (l *Source) Poll(ctx context.Context) (snapshot.Part, error) {
 	now := l.now()
 	b := newLPBuild(l.cfg.ID, l.cfg.Timeframe, l.cfg.Bucket, now)
+	b.dayStart, b.dayMinutes = l.cfg.Day.Window(now)
 	l.applyNames(ctx, b)
 	if l.polls(FamilyAgents) {
 		if err := l.pollAgents(ctx, b, now); err != nil {
@@ -50,6 +53,9 @@ func (l *Source) Poll(ctx context.Context) (snapshot.Part, error) {
 			return snapshot.Part{}, err
 		}
 	}
+	if err := l.pollDay(ctx, b, now); err != nil {
+		return snapshot.Part{}, err
+	}
 	return b.part(), nil
 }
 
@@ -58,7 +64,7 @@ func (l *Source) opsPath(method string) string {
 }
 
 func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
-	tf, iv := strconv.Itoa(l.cfg.Timeframe), strconv.Itoa(l.cfg.Bucket)
+	tf, iv, day := strconv.Itoa(l.cfg.Timeframe), strconv.Itoa(l.cfg.Bucket), strconv.Itoa(b.dayMinutes)
 	steps := []struct {
 		method string
 		q      url.Values
@@ -66,7 +72,8 @@ func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
 	}{
 		{"queuehealth", url.Values{"timeframe": {tf}, "interval": {iv}, "skillIds": {"all"}, "v": {"1"}}, b.queueHealth},
 		{"queuestate", url.Values{"skillIds": {"all"}, "v": {"2"}}, b.queueState},
-		{"engactivity", url.Values{"timeframe": {tf}, "agentIds": {"all"}, "v": {"1"}}, b.engActivity},
+		// Chats each agent handled since the daily reset (HandledToday).
+		{"engactivity", url.Values{"timeframe": {day}, "agentIds": {"all"}, "v": {"1"}}, b.engActivity},
 	}
 	for _, s := range steps {
 		body, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath(s.method), s.q, nil, "liveperson "+s.method)
@@ -78,15 +85,14 @@ func (l *Source) pollChat(ctx context.Context, b *lpBuild) error {
 		}
 	}
 	// Agent activity over the day so far; an account without the method keeps going.
-	tfDay := activityWindow(b.now)
-	q := url.Values{"timeframe": {strconv.Itoa(tfDay)}, "agentIds": {"all"}, "v": {"1"}}
+	q := url.Values{"timeframe": {day}, "agentIds": {"all"}, "v": {"1"}}
 	body, err := l.call(ctx, http.MethodGet, serviceDataReporting, l.opsPath("agentactivity"), q, nil, "liveperson agentactivity")
 	switch {
 	case notEnabled(err):
 	case err != nil:
 		return err
 	default:
-		if err := b.agentActivity(time.Duration(tfDay)*time.Minute, body); err != nil {
+		if err := b.agentActivity(time.Duration(b.dayMinutes)*time.Minute, body); err != nil {
 			return badResponse("liveperson agentactivity", err)
 		}
 	}
@@ -122,7 +128,7 @@ func (l *Source) pollMessaging(ctx context.Context, b *lpBuild, now time.Time) e
 		{"msgqueuehealth", serviceDataReporting, l.opsPath("msgqueuehealth/current/"),
 			url.Values{"skillIds": {"all"}, "overdueConversations": {"true"}, "metrics": {"queue,waittimes,overdue"}, "v": {"1"}}, b.msgQueueHealth},
 		{"msgconversation", serviceDataReporting, l.opsPath("msgconversation"),
-			url.Values{"timeframe": {strconv.Itoa(l.cfg.Timeframe)}, "skillIds": {"all"}, "agentIds": {"all"}, "v": {"1"}}, b.msgConversation},
+			url.Values{"timeframe": {strconv.Itoa(l.cfg.Timeframe)}, "skillIds": {"all"}, "v": {"1"}}, b.msgConversation},
 	}
 	for _, s := range optional {
 		body, err := l.call(ctx, http.MethodGet, s.service, s.path, s.q, nil, "liveperson "+s.op)
@@ -171,7 +177,7 @@ func (l *Source) pollAgents(ctx context.Context, b *lpBuild, now time.Time) erro
 			"", map[string]any{}, "liveperson agent status", b.agentMetricsStatus)
 	}
 	req := map[string]any{
-		"filters":              l.kmmFilters(now),
+		"filters":              l.dayFilters(b.dayStart, now), // closed conversations since the reset
 		"includeAgentMetadata": true,
 		"metricsToRetrieveCurrentValue": []string{"agent_current_status", "agent_current_status_start_time",
 			"agent_current_status_reason", "assigned_conversations", "active_conversations", "agent_load", "max_slots"},

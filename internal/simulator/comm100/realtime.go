@@ -109,6 +109,11 @@ func (s *server) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Request
 	// Larger pages are cut to the maximum (and the answer says so in pageSize), so a
 	// client that follows pageCount still sees every agent.
 	size = min(size, maxPageSize)
+	win, err := s.window(r)
+	if err != nil {
+		simulator.WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	q := r.URL.Query()
 	dept := q.Get("departmentId")
 	withDist := q.Get("includeStatusDistribution") == "true"
@@ -124,11 +129,13 @@ func (s *server) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Request
 			}
 		}
 		total = len(agents)
-		from := min((page-1)*size, total)
-		for _, a := range agents[from:min(from+size, total)] {
+		first := min((page-1)*size, total)
+		since := win.from(wd)
+		for _, a := range agents[first:min(first+size, total)] {
+			ac := wd.ActivitySince(a, since)
 			dist := map[string]int{}
 			if withDist {
-				for st, d := range a.StatusTimeToday {
+				for st, d := range ac.Status {
 					if d > 0 {
 						dist[comm100StatusID(&simulator.Agent{Status: simulator.Status(st)})] += int(d / time.Second)
 					}
@@ -137,7 +144,7 @@ func (s *server) handleC100RealTimeAgents(w http.ResponseWriter, r *http.Request
 			list = append(list, map[string]any{
 				"agentId": a.ID, "displayName": a.Name, "currentStatusId": comm100StatusID(a),
 				spelling: len(a.Open), "maxConcurrentChats": a.MaxChats,
-				"intradayChats": a.HandledToday, "intradayLinearChatTime": timeSpan(a.ChatTimeToday),
+				"intradayChats": wd.HandledSince(a.ID, since), "intradayLinearChatTime": timeSpan(ac.Chatting),
 				"statusDistribution": dist,
 			})
 		}
@@ -203,13 +210,24 @@ func avgSeconds(sum time.Duration, n int) float64 {
 	return math.Round(sum.Seconds()/float64(n)*100) / 100
 }
 
-// handleC100Today is GET livechat/realTime/Today: the site's day so far, with the
-// seed's field names (including the vendor's "abandondedChats"). chatRequests counts
-// new visitors; totalChats adds chats transferred in from another department. Rates
-// are ratios 0..1; times are seconds.
-func (s *server) handleC100Today(w http.ResponseWriter, _ *http.Request) {
+// handleC100Today is GET livechat/realTime/Today: the site's day so far (since
+// startTime when given), with the seed's field names (including the vendor's
+// "abandondedChats"). chatRequests counts new visitors; totalChats adds chats
+// transferred in from another department. Rates are ratios 0..1; times are seconds.
+func (s *server) handleC100Today(w http.ResponseWriter, r *http.Request) {
+	win, err := s.window(r)
+	if err != nil {
+		simulator.WriteError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	var d simulator.DayStats
-	s.View(func(wd *simulator.World) { d = wd.TodayOf(simulator.VendorComm100) })
+	s.View(func(wd *simulator.World) {
+		if win.length == 0 {
+			d = wd.TodayOf(simulator.VendorComm100)
+			return
+		}
+		d = wd.DaySince(simulator.VendorComm100, win.from(wd))
+	})
 	ended := float64(d.Answered + d.Abandoned + d.Switched)
 	simulator.WriteJSON(w, http.StatusOK, map[string]any{
 		"avgWaitingTime":             avgSeconds(d.WaitSum, d.Answered),

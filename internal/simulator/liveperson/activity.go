@@ -24,8 +24,8 @@ const (
 // agents. v, timeframe (1..1440) and agentIds (a list or "all") are required;
 // interval is optional (at least 5 and a divisor of timeframe). POST carries the same
 // parameters as a JSON object, with string or number values as the docs and clients
-// disagree. The floor keeps state times since its midnight only, so every timeframe
-// is answered with the day so far (the connector asks for exactly that window).
+// disagree. The window is (now − timeframe, now] of the floor's presence record, so
+// a connector whose day began at a reset asks for exactly the minutes since it.
 // Only the "Logged in" entry splits chatting from not chatting: the floor knows time
 // with an open contact per agent, not per state.
 func (s *server) handleLPAgentActivity(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +41,8 @@ func (s *server) handleLPAgentActivity(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = &r2
 	}
-	if _, _, msg := lpWindow(r, true); msg != "" {
+	tf, _, msg := lpWindow(r, true)
+	if msg != "" {
 		writeLP400(w, msg)
 		return
 	}
@@ -56,11 +57,12 @@ func (s *server) handleLPAgentActivity(w http.ResponseWriter, r *http.Request) {
 	}
 	per := map[string]any{}
 	s.View(func(wd *simulator.World) {
+		from := wd.Now.Add(-time.Duration(tf) * time.Minute)
 		for _, a := range wd.AgentsOf(simulator.VendorLivePerson) {
 			if !want["all"] && !want[a.ID] {
 				continue
 			}
-			if e := activityOf(a); e != nil {
+			if e := activityOf(wd.ActivitySince(a, from)); e != nil {
 				per[a.ID] = e
 			}
 		}
@@ -89,11 +91,11 @@ func activityBody(r *http.Request) (url.Values, error) {
 	return q, nil
 }
 
-// activityOf is one agent's state list, nil for an agent not logged in today.
-func activityOf(a *simulator.Agent) []map[string]any {
-	t := a.StatusTimeToday
+// activityOf is one agent's state list, nil for an agent not logged in in the window.
+func activityOf(ac simulator.Activity) []map[string]any {
+	t := ac.Status
 	online, away, back := t[simulator.StatusOnline], t[simulator.StatusAway], t[simulator.StatusBackSoon]
-	logged := online + away + back
+	logged := ac.LoggedIn()
 	if logged <= 0 {
 		return nil
 	}
@@ -102,19 +104,19 @@ func activityOf(a *simulator.Agent) []map[string]any {
 			"notChatting": secs(total - chatting), "chattingInMaxConcurrency": 0}
 	}
 	reasons := []map[string]any{}
-	ids := make([]string, 0, len(a.ReasonTimeToday))
-	for id := range a.ReasonTimeToday {
+	ids := make([]string, 0, len(ac.Reasons))
+	for id := range ac.Reasons {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		reasons = append(reasons, map[string]any{"id": id, "value": value(a.ReasonTimeToday[id], 0)})
+		reasons = append(reasons, map[string]any{"id": id, "value": value(ac.Reasons[id], 0)})
 	}
 	return []map[string]any{
 		{"id": activityOnline, "name": "Online", "value": value(online, 0)},
 		{"id": activityBackSoon, "name": "Back in 5", "value": value(back, 0)},
 		{"id": activityAway, "name": "Away", "value": value(away, 0), "reasons": reasons},
-		{"id": activityLoggedIn, "name": "Logged in", "value": value(logged, min(a.ChatTimeToday, logged))},
+		{"id": activityLoggedIn, "name": "Logged in", "value": value(logged, min(ac.Chatting, logged))},
 	}
 }
 

@@ -37,6 +37,7 @@ func Routes(sim *simulator.Simulator, mux *http.ServeMux) {
 	mux.HandleFunc("POST "+ops+"agentactivity", s.lpAuth(s.handleLPAgentActivity))
 	mux.HandleFunc("GET "+ops+"msgqueuehealth/current/", s.lpAuth(s.handleLPMsgQueueHealth))
 	mux.HandleFunc("GET "+ops+"msgconversation", s.lpAuth(s.handleLPMsgConversation))
+	mux.HandleFunc("GET "+ops+"msgcsatdistribution", s.lpAuth(s.handleLPCSATDistribution))
 	mux.HandleFunc("GET /lp-messaging-ewt-app/api/account/{account}/ewt", s.lpAuth(s.handleLPEWT))
 	mux.HandleFunc("POST /manager_workspace/api/account/{account}/metrics", s.lpAuth(s.handleLPKMMMetrics))
 	mux.HandleFunc("POST /manager_workspace/api/account/{account}/agent_view", s.lpAuth(s.handleLPAgentView))
@@ -95,10 +96,10 @@ func freeSlots(wd *simulator.World, skill string) int {
 
 // lpWindowStats counts a skill's events on channel ch in (from, to].
 type lpWindowStats struct {
-	answered, abandoned, closed int
-	waitSum                     time.Duration
-	waits                       []time.Duration
-	closedBy                    map[string]int // agent -> closed contacts
+	entered, answered, abandoned, closed int
+	waitSum                              time.Duration
+	waits                                []time.Duration
+	closedBy                             map[string]int // agent -> closed contacts
 }
 
 func windowStats(wd *simulator.World, skill string, ch snapshot.Channel, from time.Time) lpWindowStats {
@@ -108,6 +109,8 @@ func windowStats(wd *simulator.World, skill string, ch snapshot.Channel, from ti
 			continue
 		}
 		switch e.Kind {
+		case simulator.EventArrived:
+			st.entered++
 		case simulator.EventAnswered:
 			st.answered++
 			st.waitSum += e.Wait

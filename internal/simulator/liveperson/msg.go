@@ -113,9 +113,10 @@ type lpKMMRequest struct {
 	GroupBy string `json:"groupBy"`
 }
 
-// lpPage validates a KMM/Agent Metrics POST: JSON body, filters.time (≤ 24 h) when
-// needTime, limit ≤ maxLimit, offset+limit ≤ 1000. It returns the window length.
-func lpPage(w http.ResponseWriter, r *http.Request, needTime bool, maxLimit int) (req lpKMMRequest, offset, limit int, window time.Duration, ok bool) {
+// lpPage validates a KMM/Agent Metrics POST: JSON body, filters.time (≤ 24 h, from
+// not after now) when needTime, limit ≤ maxLimit, offset+limit ≤ 1000. It returns
+// the window length.
+func lpPage(w http.ResponseWriter, r *http.Request, now time.Time, needTime bool, maxLimit int) (req lpKMMRequest, offset, limit int, window time.Duration, ok bool) {
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
 		writeLP400(w, "body must be a JSON object")
 		return req, 0, 0, 0, false
@@ -139,6 +140,10 @@ func lpPage(w http.ResponseWriter, r *http.Request, needTime bool, maxLimit int)
 			writeLP400(w, "filters.time is required and at most 24 hours")
 			return req, 0, 0, 0, false
 		}
+		if time.UnixMilli(req.Filters.Time.From).After(now.Add(time.Minute)) {
+			writeLP400(w, "filters.time.from is in the future")
+			return req, 0, 0, 0, false
+		}
 		window = time.Duration(req.Filters.Time.To-req.Filters.Time.From) * time.Millisecond
 	}
 	return req, offset, limit, window, true
@@ -152,7 +157,7 @@ func pageOf[T any](all []T, offset, limit int) []T {
 }
 
 func (s *server) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
-	req, offset, limit, window, ok := lpPage(w, r, true, 50)
+	req, offset, limit, window, ok := lpPage(w, r, s.latest(), true, 50)
 	if !ok {
 		return
 	}
@@ -190,9 +195,11 @@ func (s *server) handleLPKMMMetrics(w http.ResponseWriter, r *http.Request) {
 			if st.answered > 0 {
 				m["avgWaitTime"] = float64(st.waitSum.Milliseconds()) / float64(st.answered)
 			}
+			addQuality(m, wd.QualitySince(simulator.VendorLivePerson, sk.ID, snapshot.Messaging, from))
 			groups = append(groups, map[string]any{"key": sk.ID, "keyDescription": sk.Name, "metrics": m})
 		}
 		all["assignedConversations"] = assignedAll
+		addQuality(all, wd.QualitySince(simulator.VendorLivePerson, "", snapshot.Messaging, from))
 	})
 	out := map[string]any{"metadata": map[string]any{"count": 0}, "all": all}
 	if req.GroupBy == "skillId" {
@@ -240,7 +247,7 @@ func lpReasonID(a *simulator.Agent) string {
 }
 
 func (s *server) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
-	_, offset, limit, window, ok := lpPage(w, r, true, 50)
+	_, offset, limit, window, ok := lpPage(w, r, s.latest(), true, 50)
 	if !ok {
 		return
 	}
@@ -276,7 +283,7 @@ func (s *server) handleLPAgentView(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handleLPAgentStatus(w http.ResponseWriter, r *http.Request) {
-	_, offset, limit, _, ok := lpPage(w, r, false, 1000)
+	_, offset, limit, _, ok := lpPage(w, r, s.latest(), false, 1000)
 	if !ok {
 		return
 	}

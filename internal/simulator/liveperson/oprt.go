@@ -27,7 +27,7 @@ func qhMetrics(wd *simulator.World, skill string, from time.Time, current bool) 
 		avg = int(st.waitSum / time.Second / time.Duration(st.answered))
 	}
 	m := map[string]any{
-		"enteredQEng": st.answered + st.abandoned, "connectedEng": st.answered, "abandonedEng": st.abandoned,
+		"enteredQEng": st.entered, "connectedEng": st.answered, "abandonedEng": st.abandoned,
 		"abandonmentRate": rate, "totalTimeToAnswer": int(st.waitSum / time.Second), "avgTimeToAnswer": avg,
 		"currentQueueSize": -1, "currentAvailableSlots": -1,
 	}
