@@ -34,16 +34,23 @@ type BoardConfig struct {
 
 // ThresholdsConfig sets warning and critical levels.
 type ThresholdsConfig struct {
-	WaitingWarn        int      `yaml:"waiting_warn"`
-	WaitingCrit        int      `yaml:"waiting_crit"`
-	LongestWaitWarn    Duration `yaml:"longest_wait_warn"`
-	LongestWaitCrit    Duration `yaml:"longest_wait_crit"`
-	AvgWaitWarn        Duration `yaml:"avg_wait_warn"`
-	AvgWaitCrit        Duration `yaml:"avg_wait_crit"`
-	ServiceLevelWarn   float64  `yaml:"service_level_warn"`
-	ServiceLevelCrit   float64  `yaml:"service_level_crit"`
-	AbandonRateWarn    float64  `yaml:"abandon_rate_warn"`
-	AbandonRateCrit    float64  `yaml:"abandon_rate_crit"`
+	WaitingWarn      int      `yaml:"waiting_warn"`
+	WaitingCrit      int      `yaml:"waiting_crit"`
+	LongestWaitWarn  Duration `yaml:"longest_wait_warn"`
+	LongestWaitCrit  Duration `yaml:"longest_wait_crit"`
+	AvgWaitWarn      Duration `yaml:"avg_wait_warn"`
+	AvgWaitCrit      Duration `yaml:"avg_wait_crit"`
+	ServiceLevelWarn float64  `yaml:"service_level_warn"`
+	ServiceLevelCrit float64  `yaml:"service_level_crit"`
+	AbandonRateWarn  float64  `yaml:"abandon_rate_warn"`
+	AbandonRateCrit  float64  `yaml:"abandon_rate_crit"`
+	// Messaging quality (today since the source's reset): CSAT below, times at or above.
+	CSATWarn           float64  `yaml:"csat_warn"`
+	CSATCrit           float64  `yaml:"csat_crit"`
+	FirstResponseWarn  Duration `yaml:"first_response_warn"`
+	FirstResponseCrit  Duration `yaml:"first_response_crit"`
+	ResponseTimeWarn   Duration `yaml:"response_time_warn"`
+	ResponseTimeCrit   Duration `yaml:"response_time_crit"`
 	ServiceLevelTarget Duration `yaml:"service_level_target"`
 	StaleAfter         Duration `yaml:"stale_after"`
 }
@@ -89,6 +96,9 @@ func (bc BoardConfig) board(staleAfter time.Duration) views.Board {
 		AvgWaitWarn: th.AvgWaitWarn.D(), AvgWaitCrit: th.AvgWaitCrit.D(),
 		ServiceLevelWarn: th.ServiceLevelWarn, ServiceLevelCrit: th.ServiceLevelCrit,
 		AbandonRateWarn: th.AbandonRateWarn, AbandonRateCrit: th.AbandonRateCrit,
+		CSATWarn: th.CSATWarn, CSATCrit: th.CSATCrit,
+		FirstResponseWarn: th.FirstResponseWarn.D(), FirstResponseCrit: th.FirstResponseCrit.D(),
+		ResponseTimeWarn: th.ResponseTimeWarn.D(), ResponseTimeCrit: th.ResponseTimeCrit.D(),
 		ServiceLevelTarget: th.ServiceLevelTarget.D(), StaleAfter: th.StaleAfter.D(),
 	}
 	if b.Thresholds.StaleAfter == 0 {

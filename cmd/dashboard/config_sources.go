@@ -26,6 +26,8 @@ type SourceConfig struct {
 	// Budget caps requests per window. Zero means the vendor's documented limit
 	// (Comm100: 300 per 5m); LivePerson publishes none, so zero means 120 per 1m.
 	Budget BudgetConfig `yaml:"budget"`
+	// Day is when the account's day begins. Zero means midnight in the server's zone.
+	Day DayConfig `yaml:"day"`
 
 	// Comm100 holds Comm100 settings when Kind is comm100.
 	Comm100 *Comm100Config `yaml:"comm100"`
@@ -187,17 +189,22 @@ func buildSource(sc SourceConfig) (poller.SourceConfig, error) {
 		Timeout: sc.Timeout.D(),
 	}
 	out := poller.SourceConfig{Client: client, Interval: sc.Interval.D()}
-	var err error
+	day, err := sc.Day.day()
+	if err != nil {
+		return out, field.Within("day", err)
+	}
 	switch sc.Kind {
 	case "comm100":
 		c := sc.Comm100
 		out.Source, err = comm100.New(comm100.Config{
 			ID: sc.ID, BaseURL: c.BaseURL, TokenURL: c.TokenURL, SiteID: c.SiteID,
-			Email: c.Email, APIKey: c.APIKey, ClientID: c.ClientID, Password: c.Password,
+			Email: c.Email, APIKey: c.APIKey, ClientID: c.ClientID, Password: c.Password, Day: day,
 		}, client)
 		err = field.Within("comm100", err)
 	case "liveperson":
-		out.Source, err = liveperson.New(livePersonConfig(sc.ID, sc.LivePerson), client)
+		lc := livePersonConfig(sc.ID, sc.LivePerson)
+		lc.Day = day
+		out.Source, err = liveperson.New(lc, client)
 		err = field.Within("liveperson", err)
 	}
 	return out, err

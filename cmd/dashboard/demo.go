@@ -76,8 +76,12 @@ func demoSources(url string, cfg simulator.Config) []SourceConfig {
 	}
 	// LivePerson at 15s: one poll is about 12 requests, and the simulator enforces
 	// 300 per 5 minutes per vendor like Comm100 documents.
+	// Both accounts' day begins at 06:00 on the floor's clock (its zone has no IANA
+	// name, so it is set directly): the demo shows "today since 06:00".
+	c100.Day = DayConfig{Reset: "06:00", loc: cfg.Start.Location()}
 	lp := SourceConfig{
 		ID: "liveperson", Kind: "liveperson", Interval: Duration(15 * time.Second),
+		Day: DayConfig{Reset: "06:00", loc: cfg.Start.Location()},
 		LivePerson: &LivePersonConfig{
 			AccountID: cfg.LivePerson.AccountID, DomainURL: url,
 			AppKey: cfg.LivePerson.ConsumerKey, Secret: cfg.LivePerson.ConsumerSecret,

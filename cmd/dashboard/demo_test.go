@@ -26,13 +26,7 @@ type demoFigures struct {
 // reads 15 s apart.
 func TestDemoSnapshotLiveWithin15s(t *testing.T) {
 	t.Parallel()
-	app := startApp(t, []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, func(string) string { return "" })
-	m := printedAdmin.FindStringSubmatch(app.stdout.String())
-	if m == nil {
-		t.Fatalf("demo printed no admin login: %s", app.stdout.String())
-	}
-	c := browser(t)
-	signIn(t, c, app.base, m[1], m[2])
+	app, c := demoSignedIn(t)
 
 	read := func() (demoFigures, string) {
 		t.Helper()

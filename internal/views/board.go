@@ -236,6 +236,14 @@ type Thresholds struct {
 	ServiceLevelWarn, ServiceLevelCrit float64
 	// AbandonRateWarn and AbandonRateCrit: abandon rate (0..1) at or above. Defaults 0.05, 0.10.
 	AbandonRateWarn, AbandonRateCrit float64
+	// CSATWarn and CSATCrit: messaging CSAT (0..1) below. Defaults 0.8 and 0.6.
+	CSATWarn, CSATCrit float64
+	// FirstResponseWarn and FirstResponseCrit: messaging time to first response at or
+	// above. Defaults 5m and 15m.
+	FirstResponseWarn, FirstResponseCrit time.Duration
+	// ResponseTimeWarn and ResponseTimeCrit: messaging average response time at or
+	// above. Defaults 2m and 5m.
+	ResponseTimeWarn, ResponseTimeCrit time.Duration
 	// ServiceLevelTarget is shown when the vendor gives none. Default 30s.
 	ServiceLevelTarget time.Duration
 	// StaleAfter: a source whose last success is older is shown stale. Default 45s.
@@ -258,6 +266,12 @@ func (t Thresholds) withDefaults() Thresholds {
 	orDefault(&t.ServiceLevelCrit, 0.6)
 	orDefault(&t.AbandonRateWarn, 0.05)
 	orDefault(&t.AbandonRateCrit, 0.10)
+	orDefault(&t.CSATWarn, 0.8)
+	orDefault(&t.CSATCrit, 0.6)
+	orDefault(&t.FirstResponseWarn, 5*time.Minute)
+	orDefault(&t.FirstResponseCrit, 15*time.Minute)
+	orDefault(&t.ResponseTimeWarn, 2*time.Minute)
+	orDefault(&t.ResponseTimeCrit, 5*time.Minute)
 	orDefault(&t.ServiceLevelTarget, 30*time.Second)
 	orDefault(&t.StaleAfter, 45*time.Second)
 	return t
@@ -290,6 +304,8 @@ func (t Thresholds) Validate() error {
 	}
 	pair("longest_wait", raw.LongestWaitWarn, raw.LongestWaitCrit, t.LongestWaitWarn, t.LongestWaitCrit)
 	pair("avg_wait", raw.AvgWaitWarn, raw.AvgWaitCrit, t.AvgWaitWarn, t.AvgWaitCrit)
+	pair("first_response", raw.FirstResponseWarn, raw.FirstResponseCrit, t.FirstResponseWarn, t.FirstResponseCrit)
+	pair("response_time", raw.ResponseTimeWarn, raw.ResponseTimeCrit, t.ResponseTimeWarn, t.ResponseTimeCrit)
 	switch {
 	case raw.WaitingWarn < 0:
 		bad("waiting_warn", "must not be negative")
@@ -304,6 +320,7 @@ func (t Thresholds) Validate() error {
 	}{
 		{"service_level_warn", t.ServiceLevelWarn}, {"service_level_crit", t.ServiceLevelCrit},
 		{"abandon_rate_warn", t.AbandonRateWarn}, {"abandon_rate_crit", t.AbandonRateCrit},
+		{"csat_warn", t.CSATWarn}, {"csat_crit", t.CSATCrit},
 	}
 	inRange := true
 	for _, r := range ratios {
@@ -314,6 +331,9 @@ func (t Thresholds) Validate() error {
 	}
 	if inRange && t.ServiceLevelCrit > t.ServiceLevelWarn {
 		bad("service_level_crit", "%g is above service_level_warn (%g); service level is critical below the lower one", t.ServiceLevelCrit, t.ServiceLevelWarn)
+	}
+	if inRange && t.CSATCrit > t.CSATWarn {
+		bad("csat_crit", "%g is above csat_warn (%g); CSAT is critical below the lower one", t.CSATCrit, t.CSATWarn)
 	}
 	if inRange && t.AbandonRateWarn > t.AbandonRateCrit {
 		bad("abandon_rate_warn", "%g is above abandon_rate_crit (%g)", t.AbandonRateWarn, t.AbandonRateCrit)

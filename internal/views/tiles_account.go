@@ -49,17 +49,8 @@ func (d *data) todayTile() todayGroups {
 				{ID: figID(now, "visitors"), Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
 			},
 		}, templates.TodayGroupProps{
-			ID: day, Class: "day", Title: "Today", Stale: d.failing[a.Source], Source: a.Source,
-			Figures: []templates.Figure{
-				{ID: figID(day, "requests"), Label: "Requests", Value: fmtCount(t.ChatRequests)},
-				{ID: figID(day, "chats"), Label: "Chats", Value: fmtCount(t.Chats)},
-				{ID: figID(day, "aband"), Label: "Abandoned", Value: fmtCount(t.Abandoned)},
-				{ID: figID(day, "missed"), Label: "Missed", Value: fmtCount(t.Missed)},
-				{ID: figID(day, "avgwait"), Label: "Avg wait", Value: fmtDur(t.AvgWait), Level: higherWorse(t.AvgWait, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
-				{ID: figID(day, "avgchat"), Label: "Avg chat", Value: fmtDur(t.AvgChatTime)},
-				{ID: figID(day, "accepted"), Label: "Accepted", Value: fmtPct(t.AcceptanceRate)},
-				{ID: figID(day, "score"), Label: "Score", Value: fmtScore(t.AvgScore)},
-			},
+			ID: day, Class: "day", Title: dayTitle(t.Since), Stale: d.failing[a.Source], Source: a.Source,
+			Figures: d.dayFigures(day, d.kindOf(a.Source), t),
 		})
 		p.Accounts = append(p.Accounts, templates.AccountBlock{Source: a.Source})
 	}

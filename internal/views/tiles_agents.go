@@ -137,9 +137,17 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 		sortAgents(list, sort)
 	}
 	p.Rows = make([]templates.AgentRow, 0, len(list))
+	p.DayColumns = d.v.Audience == Manager
+	for _, a := range all {
+		if a.Activity != nil && !a.Activity.Since.IsZero() {
+			p.DayTitle = snapshot.DayLabel(a.Activity.Since)
+			break
+		}
+	}
 	for _, a := range list {
 		r := agentRow(a)
 		r.Dim = d.failing[a.Source]
+		r.DayColumns = p.DayColumns
 		if d.v.Audience == Wall {
 			flagRow(&r, a, th, d.snap.TakenAt)
 		}
@@ -168,6 +176,11 @@ func agentRow(a snapshot.Agent) templates.AgentRow {
 	}
 	if a.State == snapshot.Away || a.State == snapshot.BackSoon {
 		r.Reason = a.Reason
+	}
+	r.LoggedIn, r.Util, r.Chatting = dash, dash, dash
+	if act := a.Activity; act != nil {
+		r.LoggedIn, r.Chatting = fmtHours(act.LoggedIn), fmtHours(act.Chatting)
+		r.Util = fmtPct(act.Utilisation())
 	}
 	if a.Open.Known() || a.MaxSlots.Known() {
 		r.Load = fmtCount(a.Open) + "/" + fmtCount(a.MaxSlots)

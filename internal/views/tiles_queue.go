@@ -81,6 +81,7 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 				{ID: figID(id, ch, "aband"), Label: "Aband.", Value: fmtCount(q.Abandoned30m)},
 			},
 		}
+		c.Figures = append(c.Figures, d.qualityFigures(id, ch, q)...)
 		if len(qs) > 1 {
 			c.Label = channelLabel(q.Channel)
 		}

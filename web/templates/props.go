@@ -135,6 +135,11 @@ type AgentRow struct {
 	// LoadTitle is the load bar's tooltip when the load is capped ("true load 150%").
 	LoadTitle string
 	Today     string
+	// DayColumns shows LoggedIn, Util and Chatting, the day so far: time logged in,
+	// the share of it online (utilisation) and time with a conversation open ("—"
+	// when unknown). The tile's DayColumns says the same for its header.
+	DayColumns               bool
+	LoggedIn, Util, Chatting string
 	// Source is the agent's source id; Dim marks a row from a failing source.
 	Source string
 	Dim    bool
@@ -174,6 +179,10 @@ type AgentsTileProps struct {
 	// Scroll lets a long list scroll (manager); the wall caps instead.
 	Scroll bool
 	Empty  string
+	// DayColumns adds the day-so-far columns (logged in, utilisation, in chat);
+	// DayTitle names their window ("since 06:00").
+	DayColumns bool
+	DayTitle   string
 }
 
 // TodayGroupProps is one group of account figures ("Right now" or "Today" of one
