@@ -53,7 +53,7 @@ func TestDemoLivePersonTodayFilled(t *testing.T) {
 	}
 
 	day := doc.Find(`[data-testid="today-day"][data-src="liveperson"]`)
-	if title := strings.TrimSpace(day.Find("h4").Text()); title != "Today since 06:00" {
+	if title := strings.Join(strings.Fields(day.Find("h4").Text()), " "); title != "Today since 06:00" {
 		t.Errorf("LivePerson today heading %q, want %q", title, "Today since 06:00")
 	}
 	want := []string{"Requests", "Handled", "Abandoned", "Avg", "SL", "Resolved", "CSAT"} // first word of each label

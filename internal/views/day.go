@@ -21,15 +21,6 @@ func fmtHours(o snapshot.Opt[time.Duration]) string {
 	return fmt.Sprintf("%dh %02dm", m/60, m%60)
 }
 
-// dayTitle is a Today group's heading: "Today since 06:00" when the vendor says when
-// the window began.
-func dayTitle(since time.Time) string {
-	if l := snapshot.DayLabel(since); l != "" {
-		return "Today " + l
-	}
-	return "Today"
-}
-
 // kindOf is the vendor kind of source id ("" when unknown).
 func (d *data) kindOf(id string) string {
 	for _, st := range d.snap.Sources {
@@ -71,9 +62,11 @@ func (d *data) dayFigures(day string, kind string, t snapshot.Today) []templates
 }
 
 // qualityFigures are a messaging queue's quality figures since the day began, each
-// with the board's thresholds; none when the vendor gave no quality figure.
+// with the board's thresholds; none when the vendor gave no quality figure. Only the
+// manager board, whose skills grid gives such a tile a taller cell, shows them: a
+// wall's or an embed's tile is sized for the queue figures.
 func (d *data) qualityFigures(id, ch string, q snapshot.Queue) []templates.Figure {
-	if q.QualitySince.IsZero() {
+	if q.QualitySince.IsZero() || d.v.Audience != Manager {
 		return nil
 	}
 	win := snapshot.DayLabel(q.QualitySince)

@@ -49,7 +49,7 @@ func (d *data) todayTile() todayGroups {
 				{ID: figID(now, "visitors"), Label: "Visitors", Value: fmtCount(n.VisitorsOnSite)},
 			},
 		}, templates.TodayGroupProps{
-			ID: day, Class: "day", Title: dayTitle(t.Since), Stale: d.failing[a.Source], Source: a.Source,
+			ID: day, Class: "day", Title: "Today", Window: snapshot.DayLabel(t.Since), Stale: d.failing[a.Source], Source: a.Source,
 			Figures: d.dayFigures(day, d.kindOf(a.Source), t),
 		})
 		p.Accounts = append(p.Accounts, templates.AccountBlock{Source: a.Source})

@@ -192,6 +192,8 @@ type TodayGroupProps struct {
 	ID    string
 	Class string // "now" or "day"
 	Title string
+	// Window names the day's window after the title ("since 06:00"); optional.
+	Window string
 	// Stale marks figures from a failing source; Source is that source's id (the
 	// page dims the group when it ages out).
 	Stale   bool
