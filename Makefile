@@ -22,7 +22,7 @@ RELEASE_GO := GOTOOLCHAIN=go1.27.3 $(GO)
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULNDB := bin/vulndb-$(VULNDB_VERSION)
 
-.PHONY: all run build test test-unit test-race fuzz bench bench-fanout bench-soak generate check-generated ldflags package package-check lint tidy-check vulncheck assets clean
+.PHONY: all run build test test-unit test-race fuzz bench bench-fanout bench-fanout-full bench-soak generate check-generated ldflags package package-check lint tidy-check vulncheck assets clean
 
 all: build
 
@@ -142,6 +142,15 @@ bench-fanout: build
 	$(GO) build -o bin/fanout ./cmd/fanout
 	./bin/fanout --sockets $(FANOUT_SOCKETS) --duration $(FANOUT_DURATION) --bare
 	./bin/fanout --sockets $(FANOUT_SOCKETS) --duration $(FANOUT_DURATION)
+
+## bench-fanout-full: ccdash and the bare server at 1,000, 5,000 and 10,000 sockets,
+## with traffic and idle, back to back; prints the README's table (also kept in
+## bin/fanout-table.md). Run it on an idle machine: it takes about half an hour.
+FANOUT_TABLE ?= 1000,5000,10000
+FANOUT_IDLE ?= 30s
+bench-fanout-full: build
+	$(GO) build -o bin/fanout ./cmd/fanout
+	set -o pipefail; ./bin/fanout --table $(FANOUT_TABLE) --duration $(FANOUT_DURATION) --idle-duration $(FANOUT_IDLE) | tee bin/fanout-table.md
 
 clean:
 	rm -rf bin node_modules $(VENDOR_JS)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -66,14 +67,17 @@ func runBareServer(ctx context.Context, args []string, stdout io.Writer) error {
 	go func() { _ = srv.Serve(ln) }()
 	fmt.Fprintln(stdout, "listening on", ln.Addr())
 
-	msg := make([]byte, *size)
 	t := time.NewTicker(*every)
 	defer t.Stop()
-	for {
+	for seq := 1; ; seq++ {
 		select {
 		case <-ctx.Done():
 			return srv.Close()
 		case <-t.C:
+			// Each broadcast its own bytes (a sequence number first), as each of
+			// ccdash's carries its clock: the probe tells broadcasts apart by content.
+			msg := make([]byte, *size)
+			copy(msg, strconv.Itoa(seq))
 			mu.Lock()
 			for q := range subs {
 				select {

@@ -6,6 +6,8 @@
 //	fanout --sockets 1000 --duration 60s                 # the ccdash demo wall (bin/dashboard)
 //	fanout --sockets 1000 --duration 60s --bare          # a bare coder/websocket push server
 //	fanout --sockets 10000 --duration 30s --storm        # then restart it: a reconnect storm
+//	fanout --sockets 1000 --duration 30s --idle          # nothing changes: idle CPU per socket
+//	fanout --table 1000,5000,10000                       # all of it for both servers, as a table
 //
 // Both servers run as child processes of the probe on loopback. The clients dial from
 // many loopback addresses (127.0.0.2 …) so per-address connection limits and ephemeral
@@ -40,6 +42,7 @@ type options struct {
 	every     time.Duration
 	size      int
 	storm     bool
+	idle      bool
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -55,6 +58,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.every, "every", time.Second, "bare server only: time between broadcasts")
 	fs.IntVar(&o.size, "size", 1024, "bare server only: bytes per broadcast")
 	fs.BoolVar(&o.storm, "storm", false, "after measuring, restart the server and time every socket's reconnection")
+	fs.BoolVar(&o.idle, "idle", false, "measure idle sockets: the server has nothing to push (ccdash: --sim-interval 1h; bare: one broadcast an hour)")
+	table := fs.String("table", "", "comma-separated socket counts (e.g. 1000,5000,10000): measure ccdash and the bare server at each, with traffic and idle, and print a Markdown table")
+	idleFor := fs.Duration("idle-duration", 30*time.Second, "with --table: how long to measure idle sockets")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,6 +70,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := raiseFileLimit(); err != nil {
 		return err
 	}
+	if *table != "" {
+		counts, err := parseCounts(*table)
+		if err != nil {
+			return err
+		}
+		return runTable(ctx, o, counts, *idleFor, stdout)
+	}
+	res, err := probe(ctx, o)
+	if err != nil {
+		return err
+	}
+	res.print(stdout)
+	return nil
+}
+
+// probe starts the server o names, measures it and stops it.
+func probe(ctx context.Context, o options) (result, error) {
 	var target *server
 	var err error
 	if o.bare {
@@ -72,15 +95,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		target, err = startDashboard(ctx, o)
 	}
 	if err != nil {
-		return err
+		return result{}, err
 	}
 	defer target.close()
-	res, err := measure(ctx, target, o)
-	if err != nil {
-		return err
-	}
-	res.print(stdout)
-	return nil
+	return measure(ctx, target, o)
 }
 
 func raiseFileLimit() error {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,11 +21,14 @@ import (
 	"github.com/coder/websocket"
 )
 
-// arrival is one message as one client saw it, on its gen-th connection.
+// arrival is one message as one client saw it, on its gen-th connection. key is
+// a hash of its bytes: one broadcast is the same bytes on every socket (rendered
+// once, fanned out), and two broadcasts never are (each carries the server clock).
 type arrival struct {
 	at   time.Time
 	size int
 	gen  int
+	key  uint64
 }
 
 // client is one reading socket (redialled when the server goes away) and what it
@@ -72,10 +77,20 @@ type result struct {
 	rssPerSocket          float64 // bytes
 	cpuPerMsg             time.Duration
 	cpuPerSocketPerSecond time.Duration
-	storm                 *stormResult
+	delivered             int  // messages delivered in the window
+	idle                  bool // the server had nothing to push
+	// baseline is the process's CPU per second before any socket (idle runs: the
+	// demo's simulator and timers), which cpuPerSocketPerSecond leaves out.
+	baseline time.Duration
+	storm    *stormResult
 }
 
 func (r result) print(w io.Writer) {
+	if r.idle {
+		fmt.Fprintf(w, "%s idle sockets=%d msgs-in-window=%d rss-per-socket-kb=%.1f idle-cpu-per-socket-per-s-us=%.2f process-baseline-cpu-ms-per-s=%.2f\n",
+			r.name, r.sockets, r.delivered, r.rssPerSocket/1024, us(r.cpuPerSocketPerSecond), ms(r.baseline))
+		return
+	}
 	fmt.Fprintf(w, "%s sockets=%d broadcasts=%d partial=%d spread-p50-ms=%.1f spread-p99-ms=%.1f msg-p50-bytes=%d rss-per-socket-kb=%.1f cpu-per-msg-us=%.1f cpu-per-socket-per-s-us=%.2f\n",
 		r.name, r.sockets, r.broadcasts, r.partial, ms(r.spreadP50), ms(r.spreadP99), r.msgP50,
 		r.rssPerSocket/1024, float64(r.cpuPerMsg)/float64(time.Microsecond), float64(r.cpuPerSocketPerSecond)/float64(time.Microsecond))
@@ -86,13 +101,28 @@ func (r result) print(w io.Writer) {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// idleSettle is how long an idle measurement waits before it starts, and how long
+// it measures the process without sockets first.
+const idleSettle = 10 * time.Second
+
 // measure opens the sockets, waits until each has its first message (the full
 // state), then watches every broadcast for o.duration.
 func measure(ctx context.Context, s *server, o options) (result, error) {
-	res := result{name: s.name, sockets: o.sockets}
+	res := result{name: s.name, sockets: o.sockets, idle: o.idle}
 	rss0, err := rss(s.pid())
 	if err != nil {
 		return res, err
+	}
+	if o.idle {
+		// The process without sockets, once its start-up work is done.
+		select {
+		case <-time.After(idleSettle):
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+		if res.baseline, err = cpuRate(ctx, s.pid(), o.duration); err != nil {
+			return res, err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -119,6 +149,14 @@ func measure(ctx context.Context, s *server, o options) (result, error) {
 			return res, fmt.Errorf("clients did not all get their full state within 2 minutes")
 		}
 	}
+	if o.idle {
+		// Let the first poll's diff (ccdash polls once at start) reach everyone.
+		select {
+		case <-time.After(idleSettle):
+		case <-ctx.Done():
+			return res, ctx.Err()
+		}
+	}
 	cpu0, err := cpuTime(s.pid())
 	if err != nil {
 		return res, err
@@ -142,9 +180,13 @@ func measure(ctx context.Context, s *server, o options) (result, error) {
 
 	res.rssPerSocket = float64(rss1-rss0) / float64(o.sockets)
 	delivered := summarize(&res, clients, start, start.Add(elapsed))
+	res.delivered = delivered
 	cpu := cpu1 - cpu0
 	if delivered > 0 {
 		res.cpuPerMsg = cpu / time.Duration(delivered)
+	}
+	if o.idle {
+		cpu -= time.Duration(float64(res.baseline) * elapsed.Seconds())
 	}
 	res.cpuPerSocketPerSecond = time.Duration(float64(cpu) / float64(o.sockets) / elapsed.Seconds())
 	return res, nil
@@ -181,7 +223,9 @@ func readSocket(ctx context.Context, s *server, i int, c *client, ready chan<- e
 			if err != nil {
 				break
 			}
-			c.record(arrival{at: time.Now(), size: len(data), gen: gen})
+			h := fnv.New64a()
+			_, _ = h.Write(data)
+			c.record(arrival{at: time.Now(), size: len(data), gen: gen, key: h.Sum64()})
 			if first {
 				first = false
 				ready <- nil
@@ -225,47 +269,53 @@ func (c *client) redial(ctx context.Context, dial func() (*websocket.Conn, error
 	}
 }
 
-// summarize lines up the k-th message of every client (they all watch one topic, so
-// the k-th message is the same broadcast everywhere), keeps the broadcasts that first
-// arrived inside [from, to), and fills the spread and size figures. It returns the
-// number of messages delivered in the window.
+// summarize groups every client's messages (after its full state) by content:
+// one group is one broadcast, wherever it falls in each client's sequence (a
+// socket that connected after a broadcast never sees it). It keeps the broadcasts
+// that first arrived inside [from, to) and fills the spread and size figures;
+// a broadcast some client missed counts as partial. It returns the number of
+// messages delivered in the window.
 func summarize(res *result, clients []*client, from, to time.Time) int {
-	all := make([][]arrival, len(clients))
-	longest := 0
-	for i, c := range clients {
-		all[i] = c.got()[1:] // the full state is not a broadcast
-		longest = max(longest, len(all[i]))
+	type broadcast struct {
+		first, last time.Time
+		n, size     int
+	}
+	seen := map[uint64]*broadcast{}
+	for _, c := range clients {
+		msgs := c.got()
+		if len(msgs) > 0 {
+			msgs = msgs[1:] // the full state is not a broadcast
+		}
+		for _, a := range msgs {
+			b := seen[a.key]
+			if b == nil {
+				b = &broadcast{first: a.at, last: a.at, size: a.size}
+				seen[a.key] = b
+			}
+			if a.at.Before(b.first) {
+				b.first = a.at
+			}
+			if a.at.After(b.last) {
+				b.last = a.at
+			}
+			b.n++
+		}
 	}
 	var spreads []time.Duration
 	var sizes []int
 	delivered := 0
-	for k := range longest {
-		var first, last time.Time
-		n := 0
-		for _, msgs := range all {
-			if k >= len(msgs) {
-				continue
-			}
-			a := msgs[k]
-			if first.IsZero() || a.at.Before(first) {
-				first = a.at
-			}
-			if a.at.After(last) {
-				last = a.at
-			}
-			n++
-		}
-		if first.Before(from) || !first.Before(to) {
+	for _, b := range seen {
+		if b.first.Before(from) || !b.first.Before(to) {
 			continue
 		}
-		delivered += n
-		if n < len(clients) {
+		delivered += b.n
+		if b.n < len(clients) {
 			res.partial++
 			continue
 		}
 		res.broadcasts++
-		spreads = append(spreads, last.Sub(first))
-		sizes = append(sizes, all[0][k].size)
+		spreads = append(spreads, b.last.Sub(b.first))
+		sizes = append(sizes, b.size)
 	}
 	slices.Sort(spreads)
 	slices.Sort(sizes)
@@ -275,6 +325,22 @@ func summarize(res *result, clients []*client, from, to time.Time) int {
 		res.msgP50 = sizes[(len(sizes)-1)/2]
 	}
 	return delivered
+}
+
+// cpuRate is the process's CPU per second over the next d.
+func cpuRate(ctx context.Context, pid int, d time.Duration) (time.Duration, error) {
+	c0, err := cpuTime(pid)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	c1, err := cpuTime(pid)
+	return time.Duration(float64(c1-c0) / time.Since(start).Seconds()), err
 }
 
 // rss is the process's resident set size in bytes, from /proc/PID/status.
@@ -292,9 +358,37 @@ func rss(pid int) (int64, error) {
 	return 0, fmt.Errorf("rss: no VmRSS in /proc/%d/status", pid)
 }
 
-// cpuTime is the process's user+system CPU from /proc/PID/stat (clock ticks of 10 ms,
-// the USER_HZ Linux exports on every architecture Go supports).
+// cpuTime is the CPU the process's threads have run, summed from
+// /proc/PID/task/*/schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks, too
+// coarse to tell a microsecond per socket), or from /proc/PID/stat where
+// schedstat is missing.
 func cpuTime(pid int) (time.Duration, error) {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // a thread that just exited
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("cpu: bad %s", t)
+		}
+		sum += time.Duration(ns)
+	}
+	if sum > 0 {
+		return sum, nil
+	}
+	return statCPU(pid)
+}
+
+// statCPU is the process's user+system CPU from /proc/PID/stat (clock ticks of
+// 10 ms, the USER_HZ Linux exports on every architecture Go supports).
+func statCPU(pid int) (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, fmt.Errorf("cpu: %w", err)

@@ -6,16 +6,18 @@ import (
 	"time"
 )
 
-// TestSummarizeLinesUpBroadcasts: the k-th message of every client is one
-// broadcast; its spread is last − first arrival, broadcasts outside the window
-// or missing on a client are not counted as whole.
+// TestSummarizeLinesUpBroadcasts: one broadcast is the same bytes on every
+// client, wherever it falls in each one's sequence; its spread is last − first
+// arrival, broadcasts outside the window or missing on a client are not counted
+// as whole.
 func TestSummarizeLinesUpBroadcasts(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	full := arrival{at: at(-500), size: 9000}
+	full := arrival{at: at(-500), size: 9000, key: 1}
+	early := arrival{at: at(-200), size: 200, key: 9} // before the window, and before client 2 connected
 	clients := []*client{
-		{msgs: []arrival{full, {at: at(100), size: 300}, {at: at(1100), size: 400}, {at: at(2100), size: 500}}},
-		{msgs: []arrival{full, {at: at(130), size: 300}, {at: at(1105), size: 400}}}, // missed the third
+		{msgs: []arrival{full, early, {at: at(100), size: 300, key: 2}, {at: at(1100), size: 400, key: 3}, {at: at(2100), size: 500, key: 4}}},
+		{msgs: []arrival{full, {at: at(130), size: 300, key: 2}, {at: at(1105), size: 400, key: 3}}}, // missed the third
 	}
 	var res result
 	delivered := summarize(&res, clients, t0, at(3000))
@@ -35,7 +37,18 @@ func TestProcFiguresOfThisProcess(t *testing.T) {
 	if err != nil || r < 1<<20 {
 		t.Fatalf("rss = %d, %v; want over 1 MiB", r, err)
 	}
-	if _, err := cpuTime(os.Getpid()); err != nil {
+	c0, err := cpuTime(os.Getpid())
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Burn a little CPU: schedstat counts nanoseconds, so it shows.
+	for x, deadline := 0, time.Now().Add(20*time.Millisecond); time.Now().Before(deadline); x++ {
+		_ = x * x
+	}
+	if c1, err := cpuTime(os.Getpid()); err != nil || c1 <= c0 {
+		t.Errorf("cpu after work %v (%v), before %v: want more", c1, err, c0)
+	}
+	if st, err := statCPU(os.Getpid()); err != nil || st < 0 {
+		t.Errorf("statCPU = %v, %v", st, err)
 	}
 }

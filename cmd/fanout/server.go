@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,10 +76,20 @@ func startDashboard(ctx context.Context, o options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The safe default of http.max_conns (4096) would refuse a 10,000-socket probe.
+	config := filepath.Join(tmp, "ccdash.yaml")
+	yaml := fmt.Sprintf("http:\n  max_conns: %d\n", o.sockets+1024)
+	if err := os.WriteFile(config, []byte(yaml), 0o600); err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, err
+	}
 	s := &server{
 		name: "ccdash", tmp: tmp, origin: "http://" + addr,
-		args:  []string{o.dashboard, "--addr", addr, "--data-dir", tmp},
+		args:  []string{o.dashboard, "--addr", addr, "--data-dir", tmp, "--config", config},
 		ready: regexp.MustCompile(`wall board.*: (http://\S+)`),
+	}
+	if o.idle {
+		s.args = append(s.args, "--sim-interval", idleInterval.String())
 	}
 	wall, err := s.startScan(ctx)
 	if err != nil {
@@ -92,6 +103,9 @@ func startDashboard(ctx context.Context, o options) (*server, error) {
 	return s, nil
 }
 
+// idleInterval is how seldom an idle server pushes: never, within a probe.
+const idleInterval = time.Hour
+
 // startBare runs this binary's bare-server mode as the reference.
 func startBare(ctx context.Context, o options) (*server, error) {
 	self, err := os.Executable()
@@ -102,9 +116,13 @@ func startBare(ctx context.Context, o options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	every := o.every
+	if o.idle {
+		every = idleInterval
+	}
 	s := &server{
 		name: "bare", origin: "http://" + addr, wsURL: "ws://" + addr + "/ws",
-		args:  []string{self, "bare-server", "--addr", addr, "--every", o.every.String(), "--size", strconv.Itoa(o.size)},
+		args:  []string{self, "bare-server", "--addr", addr, "--every", every.String(), "--size", strconv.Itoa(o.size)},
 		ready: regexp.MustCompile(`^listening`),
 	}
 	if err := s.start(ctx); err != nil {
