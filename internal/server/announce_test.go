@@ -27,7 +27,7 @@ type noticeEnv struct {
 	announcer, reader string // API token secrets
 }
 
-func newNoticeEnv(t *testing.T) *noticeEnv {
+func newNoticeEnv(t testing.TB) *noticeEnv {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "notices.db"))
 	if err != nil {

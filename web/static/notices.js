@@ -1,18 +1,17 @@
 // ccdash announcements on the wall. A band (#tile-urgent, #tile-ticker) holds one or
 // more announcements, and shows one at a time: every 8 s the next one takes its place.
 // A static rotation rather than a scrolling marquee, so a text can be read whole from
-// across the room; the server sizes each band for its longest text, so the tiles
-// never move as they rotate. Under prefers-reduced-motion the swap is instant (no
-// fade). The server re-sends a band when its announcements change; the rotation just
-// continues over the new content. One timer.
+// across the room, and nothing moves (prefers-reduced-motion asks for nothing less):
+// the swap is instant, and the server sizes each band for its longest text, so the
+// tiles never move as they rotate. The server re-sends a band when its announcements
+// change; the rotation just continues over the new content. One timer.
 (function () {
   'use strict';
 
   var every = 8000;
-  var reduce = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
 
   function rotate(band) {
-    var items = band.querySelectorAll('.notice');
+    var items = band.querySelectorAll('.ann');
     if (items.length < 2) return;
     var shown = -1;
     for (var i = 0; i < items.length; i++) {
@@ -20,11 +19,6 @@
     }
     var next = (shown + 1) % items.length;
     for (var j = 0; j < items.length; j++) items[j].hidden = j !== next;
-    if (!(reduce && reduce.matches)) {
-      items[next].classList.remove('fade');
-      void items[next].offsetWidth; // restart the fade-in
-      items[next].classList.add('fade');
-    }
   }
 
   setInterval(function () {
