@@ -36,8 +36,9 @@ func (s *server) handleEHInteractions(w http.ResponseWriter, r *http.Request) {
 		msg = "only interactive=true is supported"
 	}
 	var rows []map[string]any
+	realNow := s.clock() // outside View: a test's clock may read the floor
 	s.View(func(wd *simulator.World) {
-		from, to, m := f.Start.window(wd.Now, ehMaxSpan)
+		from, to, m := f.Start.window(wd.Now, realNow, ehMaxSpan)
 		if msg == "" {
 			msg = m
 		}

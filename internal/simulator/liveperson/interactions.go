@@ -53,8 +53,9 @@ func (s *server) handleMIConversations(w http.ResponseWriter, r *http.Request) {
 		msg = "latestConversationQueueState must be the string IN_QUEUE or ACTIVE"
 	}
 	var rows []map[string]any
+	realNow := s.clock() // outside View: a test's clock may read the floor
 	s.View(func(wd *simulator.World) {
-		from, to, m := f.Start.window(wd.Now, miMaxSpan)
+		from, to, m := f.Start.window(wd.Now, realNow, miMaxSpan)
 		if msg == "" {
 			msg = m
 		}

@@ -82,14 +82,16 @@ type timeRange struct {
 }
 
 // window validates the range (both bounds, from ≤ to, at most maxSpan) and returns
-// it rounded outward.
-func (tr *timeRange) window(now time.Time, maxSpan time.Duration) (from, to time.Time, msg string) {
+// it rounded outward, in simulated time: the bounds are the client's clock (real
+// time), moved by how far the floor runs ahead of it (a demo at --sim-speed 60).
+func (tr *timeRange) window(simNow, realNow time.Time, maxSpan time.Duration) (from, to time.Time, msg string) {
 	if tr == nil || !tr.From.set || !tr.To.set {
 		return time.Time{}, time.Time{}, "start.from and start.to are required"
 	}
-	from, to = time.UnixMilli(tr.From.t), time.UnixMilli(tr.To.t)
+	ahead := simNow.Sub(realNow)
+	from, to = time.UnixMilli(tr.From.t).Add(ahead), time.UnixMilli(tr.To.t).Add(ahead)
 	if tr.To.t == -1 {
-		to = now
+		to = simNow
 	}
 	if to.Before(from) {
 		return time.Time{}, time.Time{}, "start.from is after start.to"

@@ -128,7 +128,7 @@ func TestMIConversationsMatchTheFloor(t *testing.T) {
 	t.Parallel()
 	sim, call := searchRig(t)
 	skill, waiting := busyMessagingSkill(t, sim, 2)
-	now := sim.Now()
+	now := time.Now() // a client's clock: the floor maps it onto simulated time
 	body := `{"start":{"from":` + ms(now.Add(-7*24*time.Hour)) + `,"to":` + ms(now) + `},"status":["OPEN"],` +
 		`"latestConversationQueueState":"IN_QUEUE","latestSkillIds":[` + skill + `],"contentToRetrieve":["transfers"]}`
 	ids := func(query string) (int, []string) {
