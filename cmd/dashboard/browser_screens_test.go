@@ -101,6 +101,9 @@ func TestBrowserScreens(t *testing.T) {
 	t.Run("a playlist device shows each board in turn on one socket without reloading", func(t *testing.T) {
 		tv1.waitJS(t, 30*time.Second, "TV one's wall live", `!!document.querySelector('#tile-queue')`)
 		marker := evalJS[string](t, tv1, `window.__ccdashMarker = 'playlist-'+Date.now()`)
+		// No unstyled frame: the page's own stylesheets are never taken out to switch.
+		evalJS[bool](t, tv1, `(() => { window.__sheetsRemoved = 0; new MutationObserver(ms => ms.forEach(m => m.removedNodes.forEach(n => {
+			if (n.tagName === 'LINK' && /\/static\/(app|wall)\.css$/.test(n.getAttribute('href'))) window.__sheetsRemoved++ }))).observe(document.head, {childList: true}); return true })()`)
 		first := sockets(t, id1)
 		if len(first) != 1 {
 			t.Fatalf("TV one has %d sockets, want 1", len(first))
@@ -114,6 +117,9 @@ func TestBrowserScreens(t *testing.T) {
 		}
 		if !evalJS[bool](t, tv1, `window.__ccdashMarker === `+strconv.Quote(marker)) {
 			t.Error("TV one reloaded while rotating")
+		}
+		if n := evalJS[int](t, tv1, `window.__sheetsRemoved`); n != 0 {
+			t.Errorf("switching boards took the page's stylesheets out %d times (an unstyled frame)", n)
 		}
 		if got := sockets(t, id1); len(got) != 1 || got[0] != first[0] {
 			t.Errorf("TV one's sockets after four boards = %v, want the one it opened at %v", got, first)

@@ -250,8 +250,8 @@ func (s *Server) retarget(ctx context.Context, id string) {
 }
 
 // moveSocket puts one wall socket on board, keeping the rest of its variant (size).
-// The page hears the new board's tiles and layout revision on its socket and swaps
-// its body in place (app.js), without a reload or a reconnect.
+// The page hears it on its socket and swaps its body in place (app.js), without a
+// reload or a reconnect.
 func (s *Server) moveSocket(ctx context.Context, sock hub.SocketInfo, board string) error {
 	v, ok := s.live.variantOf(sock.Topic)
 	if !ok || v.Board.ID == board || v.Audience != views.Wall {
@@ -269,8 +269,11 @@ func (s *Server) moveSocket(ctx context.Context, sock hub.SocketInfo, board stri
 	if err != nil {
 		return err
 	}
+	// The switch control leads the message: the page drops the new board's tiles
+	// rather than swap them into the old layout, and fetches its new page at once.
 	// A socket gone or moved meanwhile (a rebind racing the rotation) is not news.
-	if err := s.hub.Move(sock.ID, sock.Topic, topic, nil); err != nil && !errors.Is(err, hub.ErrClosed) && !errors.Is(err, hub.ErrNoSocket) {
+	prefix := views.Control(views.ControlSwitch, "", s.screens.nextSeq())
+	if err := s.hub.Move(sock.ID, sock.Topic, topic, prefix); err != nil && !errors.Is(err, hub.ErrClosed) && !errors.Is(err, hub.ErrNoSocket) {
 		return err
 	}
 	return nil

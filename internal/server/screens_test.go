@@ -115,8 +115,10 @@ func TestPlaylistScreenSwitchesOnItsSocket(t *testing.T) {
 			t.Fatalf("switching to %s opened another socket: %+v, first %+v", board, s, first)
 		}
 	}
-	// Each switch brought the page a new layout revision on that socket.
-	waitMessage(t, msgs, `id="srv-shell"`)
+	// Each switch told the page so on that socket, with the new board's tiles.
+	if m := waitMessage(t, msgs, `data-cmd="switch"`); !strings.HasPrefix(m, `<div id="srv-ctl" data-cmd="switch"`) || !strings.Contains(m, `id="srv-shell"`) {
+		t.Errorf("switch message = %.300q", m)
+	}
 }
 
 func TestRebindAndControlActOnOneScreen(t *testing.T) {

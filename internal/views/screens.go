@@ -31,11 +31,13 @@ func ScreensTable(p ScreensPageProps) templ.Component { return templates.Screens
 // PairPage is /pair.
 func PairPage(p PairPageProps) templ.Component { return templates.PairPage(p) }
 
-// Control commands a screen obeys (app.js): show its name large for 10 s, or
-// reload itself.
+// Control commands a screen obeys (app.js): show its name large for 10 s, reload
+// itself, or (leading a hub.Move's message) fetch its page now, as it was moved to
+// another board.
 const (
 	ControlIdentify = "identify"
 	ControlReload   = "reload"
+	ControlSwitch   = "switch"
 )
 
 // Control is a message for one screen's socket: it replaces the page's srv-ctl

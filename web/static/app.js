@@ -263,11 +263,19 @@
   }
   function swapPage(doc) {
     document.title = doc.title;
-    var old = document.head.querySelectorAll('link[rel="stylesheet"]');
+    // Stylesheets both pages use stay as they are (removing and re-adding them would
+    // show the page unstyled for a frame); only a board's own sheet comes or goes.
     var i;
-    for (i = 0; i < old.length; i++) old[i].remove();
+    var want = {};
     var links = doc.head.querySelectorAll('link[rel="stylesheet"]');
-    for (i = 0; i < links.length; i++) document.head.appendChild(document.importNode(links[i], true));
+    for (i = 0; i < links.length; i++) want[links[i].getAttribute('href')] = links[i];
+    var old = document.head.querySelectorAll('link[rel="stylesheet"]');
+    for (i = 0; i < old.length; i++) {
+      var href = old[i].getAttribute('href');
+      if (want[href]) delete want[href];
+      else old[i].remove();
+    }
+    Object.keys(want).forEach(function (h) { document.head.appendChild(document.importNode(want[h], true)); });
     ['class', 'data-size'].forEach(function (a) {
       if (doc.body.hasAttribute(a)) body.setAttribute(a, doc.body.getAttribute(a));
       else body.removeAttribute(a);
@@ -282,12 +290,25 @@
       if (window.htmx) window.htmx.process(el);
     }
   }
+  // switchNow: the server moved this one screen to another board (a playlist's turn,
+  // a rebind): its message carries the new board's tiles, which must not land in
+  // the old layout, so it is dropped and the page fetched at once, without the
+  // spread a change on every screen gets.
+  var switchNow = false;
+  body.addEventListener('htmx:wsBeforeMessage', function (evt) {
+    if (!/id="srv-ctl" data-cmd="switch"/.test(evt.detail.message || '')) return;
+    evt.preventDefault();
+    switchNow = true;
+    checkShell();
+  });
   function checkShell() {
     var rev = shellOf(document);
-    if (!rev || rev === shellRev || refetching) return;
+    if (refetching || !switchNow && (!rev || rev === shellRev)) return;
     refetching = true;
-    // Every screen hears the change at once: spread their fetches over two seconds.
-    new Promise(function (done) { setTimeout(done, Math.random() * 2000); }).then(function () {
+    var now = switchNow;
+    switchNow = false;
+    // Every screen hears a layout change at once: spread their fetches over two seconds.
+    new Promise(function (done) { setTimeout(done, now ? 0 : Math.random() * 2000); }).then(function () {
       return fetch(location.href, { credentials: 'same-origin', cache: 'no-store' });
     }).then(function (r) {
       if (!r.ok) throw new Error('page answered ' + r.status);
@@ -298,7 +319,7 @@
       shellRev = shellOf(doc);
     }, function () {
       // Leave the page as it is; the next layout change tries again.
-      shellRev = rev;
+      shellRev = rev || shellRev;
     }).then(function () {
       refetching = false;
       checkShell(); // a message may have brought a newer revision meanwhile
