@@ -194,12 +194,18 @@ func boardLimits(tc ThresholdsConfig) map[alerts.Figure]alerts.Limits {
 		AvgWaitWarn: tc.AvgWaitWarn.D(), AvgWaitCrit: tc.AvgWaitCrit.D(),
 		ServiceLevelWarn: tc.ServiceLevelWarn, ServiceLevelCrit: tc.ServiceLevelCrit,
 		AbandonRateWarn: tc.AbandonRateWarn, AbandonRateCrit: tc.AbandonRateCrit,
+		CSATWarn: tc.CSATWarn, CSATCrit: tc.CSATCrit,
+		FirstResponseWarn: tc.FirstResponseWarn.D(), FirstResponseCrit: tc.FirstResponseCrit.D(),
+		ResponseTimeWarn: tc.ResponseTimeWarn.D(), ResponseTimeCrit: tc.ResponseTimeCrit.D(),
 	}.WithDefaults()
 	return map[alerts.Figure]alerts.Limits{
-		alerts.Waiting:      {Warn: float64(t.WaitingWarn), Crit: float64(t.WaitingCrit)},
-		alerts.LongestWait:  {Warn: t.LongestWaitWarn.Seconds(), Crit: t.LongestWaitCrit.Seconds()},
-		alerts.AvgWait:      {Warn: t.AvgWaitWarn.Seconds(), Crit: t.AvgWaitCrit.Seconds()},
-		alerts.ServiceLevel: {Warn: t.ServiceLevelWarn, Crit: t.ServiceLevelCrit},
-		alerts.AbandonRate:  {Warn: t.AbandonRateWarn, Crit: t.AbandonRateCrit},
+		alerts.Waiting:       {Warn: float64(t.WaitingWarn), Crit: float64(t.WaitingCrit)},
+		alerts.LongestWait:   {Warn: t.LongestWaitWarn.Seconds(), Crit: t.LongestWaitCrit.Seconds()},
+		alerts.AvgWait:       {Warn: t.AvgWaitWarn.Seconds(), Crit: t.AvgWaitCrit.Seconds()},
+		alerts.ServiceLevel:  {Warn: t.ServiceLevelWarn, Crit: t.ServiceLevelCrit},
+		alerts.AbandonRate:   {Warn: t.AbandonRateWarn, Crit: t.AbandonRateCrit},
+		alerts.CSAT:          {Warn: t.CSATWarn, Crit: t.CSATCrit},
+		alerts.FirstResponse: {Warn: t.FirstResponseWarn.Seconds(), Crit: t.FirstResponseCrit.Seconds()},
+		alerts.ResponseTime:  {Warn: t.ResponseTimeWarn.Seconds(), Crit: t.ResponseTimeCrit.Seconds()},
 	}
 }

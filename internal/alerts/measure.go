@@ -116,6 +116,12 @@ func queueValue(f Figure, q snapshot.Queue) (float64, bool) {
 		return q.ServiceLevel.Get()
 	case AbandonRate:
 		return q.AbandonRate.Get()
+	case CSAT:
+		return q.CSAT.Get()
+	case FirstResponse:
+		return secs(q.FirstResponse)
+	case ResponseTime:
+		return secs(q.ResponseTime)
 	}
 	return 0, false
 }

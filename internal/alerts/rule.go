@@ -24,10 +24,14 @@ const (
 	AbandonRate     Figure = "abandon_rate"        // abandoned share (ratio, higher is worse)
 	AgentsAvailable Figure = "agents_available"    // agents available for the skill (count, lower is worse)
 	AgentStateTime  Figure = "agent_time_in_state" // one agent's time in a state (duration, higher is worse)
+	CSAT            Figure = "csat"                // messaging CSAT today (ratio, lower is worse)
+	FirstResponse   Figure = "first_response"      // messaging time to first response today (duration, higher is worse)
+	ResponseTime    Figure = "response_time"       // messaging agent response time today (duration, higher is worse)
 )
 
 // Figures lists every figure in the order the README documents them.
-var Figures = []Figure{Waiting, LongestWait, AvgWait, ServiceLevel, AbandonRate, AgentsAvailable, AgentStateTime}
+var Figures = []Figure{Waiting, LongestWait, AvgWait, ServiceLevel, AbandonRate, AgentsAvailable, AgentStateTime,
+	CSAT, FirstResponse, ResponseTime}
 
 // Label is the figure as a person reads it in a banner ("longest wait").
 func (f Figure) Label() string {
@@ -36,6 +40,8 @@ func (f Figure) Label() string {
 		return "time in state"
 	case AgentsAvailable:
 		return "agents available"
+	case CSAT:
+		return "CSAT"
 	}
 	return strings.ReplaceAll(string(f), "_", " ")
 }
@@ -51,16 +57,16 @@ const (
 
 func (f Figure) unit() unit {
 	switch f {
-	case LongestWait, AvgWait, AgentStateTime:
+	case LongestWait, AvgWait, AgentStateTime, FirstResponse, ResponseTime:
 		return duration
-	case ServiceLevel, AbandonRate:
+	case ServiceLevel, AbandonRate, CSAT:
 		return ratio
 	}
 	return count
 }
 
 // lowerIsWorse reports whether a breach is the figure falling to or below the threshold.
-func (f Figure) lowerIsWorse() bool { return f == ServiceLevel || f == AgentsAvailable }
+func (f Figure) lowerIsWorse() bool { return f == ServiceLevel || f == AgentsAvailable || f == CSAT }
 
 // Level is how bad a breach is.
 type Level string

@@ -21,6 +21,8 @@ func richFloor() *snapshot.Snapshot {
 		{Key: "c:1", Name: "Sales", Queues: q(0.7, 90*time.Second), Agents: snapshot.StateCounts{Available: 1}},
 		{Key: "c:2", Name: "Support", Queues: q(0.9, 30*time.Second), Agents: snapshot.StateCounts{Available: 4}},
 		{Key: "c:3", Name: "Billing", Queues: q(0.5, 200*time.Second), Agents: snapshot.StateCounts{Available: 0}},
+		{Key: "l:4", Name: "Chat app", Queues: []snapshot.Queue{{Channel: snapshot.Messaging, CSAT: snapshot.Some(0.55),
+			FirstResponse: snapshot.Some(6 * time.Minute), ResponseTime: snapshot.Some(time.Minute)}}},
 	}, Agents: []snapshot.Agent{
 		{Key: "c:a1", Name: "Ana", State: snapshot.Away, Since: t0.Add(-20 * time.Minute), Skills: []string{"c:1"}},
 		{Key: "c:a2", Name: "Ben", State: snapshot.Away, Since: t0.Add(-2 * time.Minute), Skills: []string{"c:2"}},
@@ -32,6 +34,7 @@ func TestRules(t *testing.T) {
 	defaults := map[alerts.Figure]alerts.Limits{
 		alerts.LongestWait: {Warn: 60, Crit: 120}, alerts.ServiceLevel: {Warn: 0.8, Crit: 0.6},
 		alerts.Waiting: {Warn: 3, Crit: 6}, alerts.AbandonRate: {Warn: 0.05, Crit: 0.1}, alerts.AvgWait: {Warn: 30, Crit: 60},
+		alerts.CSAT: {Warn: 0.8, Crit: 0.6}, alerts.FirstResponse: {Warn: 300, Crit: 900}, alerts.ResponseTime: {Warn: 120, Crit: 300},
 	}
 	cases := []struct {
 		name string
@@ -55,7 +58,13 @@ func TestRules(t *testing.T) {
 				{Skill: "Billing", Limits: alerts.Limits{Warn: 180, Crit: 300}}, {Skill: "Support", Limits: alerts.Limits{Warn: 20, Crit: 1000}}}},
 			"Billing:warn Sales:warn Support:warn"},
 		{"agents available at or below",
-			alerts.Rule{Figure: alerts.AgentsAvailable, Limits: alerts.Limits{Warn: 1, Crit: 0}}, "Billing:crit Sales:warn"},
+			alerts.Rule{Figure: alerts.AgentsAvailable, Limits: alerts.Limits{Warn: 1, Crit: 0}}, "Billing:crit Chat app:crit Sales:warn"},
+		{"messaging csat: lower is worse",
+			alerts.Rule{Figure: alerts.CSAT, Limits: alerts.Unset()}, "Chat app:crit"},
+		{"messaging time to first response",
+			alerts.Rule{Figure: alerts.FirstResponse, Limits: alerts.Unset()}, "Chat app:warn"},
+		{"messaging response time within thresholds",
+			alerts.Rule{Figure: alerts.ResponseTime, Limits: alerts.Unset()}, ""},
 		{"an agent's time in a state",
 			alerts.Rule{Figure: alerts.AgentStateTime, State: snapshot.Away, Limits: alerts.Limits{Warn: 60, Crit: 900}}, "Ana:crit Ben:warn"},
 		{"agent rule limited to a skill's agents",
