@@ -121,3 +121,22 @@ func TestTimeTravelSparklines(t *testing.T) {
 		}
 	}
 }
+
+// The sparklines' history is built once per snapshot and shared: every variant,
+// page and diff of one version gets the very same Trends, never one per client.
+func TestTrendsBuiltOncePerSnapshot(t *testing.T) {
+	t.Parallel()
+	h := recordedHistory(t)
+	ts := &trendSource{h: h}
+	s1, s2 := liveSnap(1, 2), liveSnap(2, 3)
+	a := ts.live(s1)
+	if a == nil || ts.live(s1) != a {
+		t.Fatal("a second ask for the same snapshot built new trends")
+	}
+	if b := ts.live(s2); b == a || b == nil {
+		t.Error("a new snapshot kept the old trends")
+	}
+	if (&trendSource{}).live(s1) != nil {
+		t.Error("trends without history")
+	}
+}

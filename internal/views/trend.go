@@ -63,9 +63,10 @@ func NewTrends(at time.Time, minutes []history.SkillMinute, unavailable bool) *T
 }
 
 // series is one figure per minute of the window for the skills with keys, their
-// queues combined as the tiles combine them (aggregate); unknown where no skill
-// was recorded or none knew the figure.
-func (t *Trends) series(keys []string, target time.Duration) (waiting, sl []snapshot.Opt[float64]) {
+// queues combined by the rules the tiles use (aggregate: waiting summed, service
+// level weighted by handled), computing only those two; unknown where no skill was
+// recorded or none knew the figure.
+func (t *Trends) series(keys []string) (waiting, sl []snapshot.Opt[float64]) {
 	waiting = make([]snapshot.Opt[float64], SparkMinutes)
 	sl = make([]snapshot.Opt[float64], SparkMinutes)
 	var qs []snapshot.Queue
@@ -79,11 +80,10 @@ func (t *Trends) series(keys []string, target time.Duration) (waiting, sl []snap
 		if len(qs) == 0 {
 			continue
 		}
-		a := aggregate(qs, target)
-		if n, ok := a.Waiting.Get(); ok {
+		if n, ok := sumCounts(qs, func(q snapshot.Queue) snapshot.Opt[int64] { return q.Waiting }).Get(); ok {
 			waiting[i] = snapshot.Some(float64(n))
 		}
-		sl[i] = a.ServiceLevel
+		sl[i] = weighted(qs, func(q snapshot.Queue) (float64, bool) { return q.ServiceLevel.Get() })
 	}
 	return waiting, sl
 }
@@ -96,7 +96,7 @@ func (d *data) trendProps(id string, keys []string) templates.TrendProps {
 		p.Note = "History unavailable"
 		return p
 	}
-	waiting, sl := tr.series(keys, d.t.ServiceLevelTarget)
+	waiting, sl := tr.series(keys)
 	if !anyKnown(waiting) && !anyKnown(sl) {
 		p.Note = "No history yet"
 		return p

@@ -224,3 +224,22 @@ func TestDayChart(t *testing.T) {
 		t.Error("an unavailable day chart does not say so")
 	}
 }
+
+// BenchmarkRenderBoardTrends is BenchmarkRenderBoard with a full hour of
+// sparklines on every skill tile and the queue strip: what the live loop renders
+// per variant and snapshot once history is kept.
+func BenchmarkRenderBoardTrends(b *testing.B) {
+	for _, aud := range []Audience{Manager, Wall} {
+		b.Run("skills=50,agents=500,"+string(aud), func(b *testing.B) {
+			snap := fixture(b, 50, 500)
+			tr := NewTrends(fixtureNow, minutesOf(snap, fixtureNow, SparkMinutes, func(i int) int64 { return int64(i % 7) }), false)
+			v := Variant{Board: DefaultBoard(), Audience: aud}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := RenderTilesWith(context.Background(), v, snap, tr); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
