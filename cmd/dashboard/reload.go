@@ -29,7 +29,7 @@ func hangups() (<-chan os.Signal, func()) {
 // appliedKeys are the top-level keys a reload applies in place. Every other key
 // (listen, data_dir, redis_url, http, history, sessions…) needs a restart: a reload
 // says so and keeps its running value.
-var appliedKeys = []string{"sources", "boards", "users", "playlists"}
+var appliedKeys = []string{"sources", "boards", "users", "playlists", "log_level"}
 
 // reloader applies a re-read config file to the running server: boards and their
 // thresholds (Server.SetBoards), users (Server.SetUsers), alert rules
@@ -41,6 +41,7 @@ type reloader struct {
 	getenv    func(string) string
 	flags     options
 	log       *slog.Logger
+	level     *slog.LevelVar // log_level; nil in tests that only plan
 	srv       *server.Server
 	poller    sourceUpdater
 	alerts    *alerts.Engine // nil: alerting was off at start-up
@@ -193,6 +194,11 @@ func (rl *reloader) planAlerts(p *plan) {
 // also shows the new alert rules and scopes.
 func (rl *reloader) apply(p *plan) ([]string, error) {
 	var done []string
+	if rl.level != nil {
+		lvl := logLevel(p.next.LogLevel)
+		rl.level.Set(lvl)
+		done = append(done, "log_level: "+strings.ToLower(lvl.String()))
+	}
 	if len(p.restart) > 0 || len(p.remove) > 0 {
 		if err := rl.poller.Update(p.restart, p.remove); err != nil {
 			return done, fmt.Errorf("sources: %w", err)

@@ -134,8 +134,8 @@ func TestSIGHUPInvalidConfigKeepsTheOldOne(t *testing.T) {
 }
 
 // TestAdminReloadButton: the admin page's button (a CSRF-protected POST, admins only)
-// applies a new board at once, and lists a changed restart-only key as waiting for a
-// restart while its running value stays.
+// applies a new board and log level at once, and lists a changed restart-only key as
+// waiting for a restart while its running value stays.
 func TestAdminReloadButton(t *testing.T) {
 	t.Parallel()
 	a := startReloadApp(t, "boards:\n  - {id: floor, public: true}\n")
@@ -149,7 +149,7 @@ func TestAdminReloadButton(t *testing.T) {
 		t.Fatalf("/wall/second before the reload: %d, want 404", code)
 	}
 	// (Written after that check: another test's SIGHUP reloads this app too.)
-	a.write(t, "metrics_token: a-new-token-for-metrics\nboards:\n  - {id: floor, public: true}\n  - {id: second, public: true}\n")
+	a.write(t, "log_level: debug\nmetrics_token: a-new-token-for-metrics\nboards:\n  - {id: floor, public: true}\n  - {id: second, public: true}\n")
 	if code, _ := fetch(t, c, "POST", a.base+"/admin/config/reload", url.Values{}); code != http.StatusForbidden {
 		t.Errorf("reload without the CSRF token: %d, want 403", code)
 	}
@@ -160,10 +160,13 @@ func TestAdminReloadButton(t *testing.T) {
 		t.Errorf("/wall/second after the reload: %d, want 200", code)
 	}
 	_, page = fetch(t, c, "GET", a.base+"/admin/config", nil)
-	for _, want := range []string{"Applied", "boards: 2", `data-testid="reload-restart"`, "<code>metrics_token</code>"} {
+	for _, want := range []string{"Applied", "boards: 2", "log_level: debug", `data-testid="reload-restart"`, "<code>metrics_token</code>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/admin/config after the button does not show %q:\n%s", want, page)
 		}
+	}
+	if strings.Contains(page, "<code>log_level</code>") {
+		t.Error("log_level listed as waiting for a restart; a reload applies it")
 	}
 	if strings.Contains(page, "a-new-token-for-metrics") {
 		t.Error("/admin/config shows the metrics token's value")

@@ -87,7 +87,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if o.dataDir != "" {
 		cfg.DataDir = o.dataDir
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	log, level := newLogger(stderr, cfg.LogLevel)
 	if o.config != "" {
 		warnConfigPerms(o.config, log)
 	}
@@ -172,7 +172,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}}
 		updater = tp
 	}
-	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, poller: updater, alerts: alerting.engine,
+	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, level: level, poller: updater, alerts: alerting.engine,
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
 	var node *cluster.Node // set below on replicas; revokes reach the others through it
 	drill, stopDrill := startConversations(ctx, sources, log)
@@ -277,17 +277,25 @@ func logFileLimit(log *slog.Logger, lim server.Limits) {
 	}
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
+// newLogger logs text to w at level; the returned LevelVar lets a reload change the
+// level in place.
+func newLogger(w io.Writer, level string) (*slog.Logger, *slog.LevelVar) {
+	lv := &slog.LevelVar{}
+	lv.Set(logLevel(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})), lv
+}
+
+// logLevel maps log_level (validated by the config) to a slog level; "" is info.
+func logLevel(level string) slog.Level {
 	switch strings.ToLower(level) {
 	case "debug":
-		l = slog.LevelDebug
+		return slog.LevelDebug
 	case "warn":
-		l = slog.LevelWarn
+		return slog.LevelWarn
 	case "error":
-		l = slog.LevelError
+		return slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	return slog.LevelInfo
 }
 
 // staleAfterFor is when data counts as stale: three missed polls of the slowest
