@@ -23,7 +23,7 @@ func TestAPITokenCommands(t *testing.T) {
 		err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 		return out.String(), err
 	}
-	out, err := cli("api-token", "create", "--name", "Grafana", "--scope", "read", "--skills", "comm100:a, comm100:b")
+	out, err := cli("api-token", "create", "--name", "Grafana", "--scope", "read", "--scope", "announce", "--skills", "comm100:a, comm100:b")
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -47,7 +47,7 @@ func TestAPITokenCommands(t *testing.T) {
 		}
 		return s.VerifyAPIToken(context.Background(), secret)
 	}
-	if tok, err := verify(); err != nil || !slices.Equal(tok.Skills, []string{"comm100:a", "comm100:b"}) || !tok.Allows(auth.ScopeRead) {
+	if tok, err := verify(); err != nil || !slices.Equal(tok.Skills, []string{"comm100:a", "comm100:b"}) || !tok.Allows(auth.ScopeRead) || !tok.Allows(auth.ScopeAnnounce) {
 		t.Errorf("stored token = %+v, %v", tok, err)
 	}
 	if _, err := cli("api-token", "revoke", id[1]); err != nil {

@@ -53,6 +53,18 @@ func TestAdminAPITokens(t *testing.T) {
 	if r := bearerGet(t, historyURL(e, "comm100:a", "waiting"), secret); r.code != 401 {
 		t.Errorf("revoked token: %d, want 401", r.code)
 	}
+	// The form offers the announce scope, and a token made with it cannot read history.
+	if page := do(t, admin, "GET", e.ts.URL+"/admin/api-tokens", nil); !strings.Contains(page.body, `<option value="announce">`) {
+		t.Error("the scope list lacks announce")
+	}
+	r = do(t, admin, "POST", e.ts.URL+"/admin/api-tokens", url.Values{"csrf_token": {csrf}, "name": {"Status page"}, "scope": {"announce"}})
+	ann := regexp.MustCompile(`ccd_[A-Za-z0-9_-]{43}`).FindString(r.body)
+	if r.code != 200 || ann == "" {
+		t.Fatalf("create an announce token: %d %.300s", r.code, r.body)
+	}
+	if r := bearerGet(t, historyURL(e, "comm100:a", "waiting"), ann); r.code != 403 {
+		t.Errorf("announce-only token reading history: %d, want 403", r.code)
+	}
 	r = do(t, admin, "POST", e.ts.URL+"/admin/api-tokens", url.Values{"csrf_token": {csrf}, "name": {"x"}, "scope": {"write"}})
 	if r.code != 400 || !strings.Contains(r.body, "unknown scope") {
 		t.Errorf("unknown scope: %d, want 400 saying so", r.code)

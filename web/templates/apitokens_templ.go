@@ -67,7 +67,7 @@ func APITokensPage(p APITokensPageProps) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<main class=\"page admin\" data-testid=\"api-tokens\"><h1>API tokens</h1><p>For integrations (WFM tools, Grafana): send the token as <code>Authorization: Bearer …</code> to <code>/api/v1/snapshot</code> and <code>/api/v1/history</code>.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<main class=\"page admin\" data-testid=\"api-tokens\"><h1>API tokens</h1><p>For integrations (WFM tools, Grafana): send the token as <code>Authorization: Bearer …</code> to <code>/api/v1/snapshot</code> and <code>/api/v1/history</code> (scope <code>read</code>), or to post announcements to the walls at <code>/api/v1/announcements</code> (scope <code>announce</code>).</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
