@@ -180,8 +180,8 @@ func TestRebindAndControlActOnOneScreen(t *testing.T) {
 }
 
 // TestScreensPageShowsAStaleScreen: a device socket that stopped reading (it never
-// answers the hub's ping) is listed as stale while the one that reads is live, on
-// the page and in ccdash_screens.
+// answers the hub's ping) is listed as stale while the one that reads is live and
+// one never seen is flagged missing, on the page and in ccdash_screens.
 func TestScreensPageShowsAStaleScreen(t *testing.T) {
 	t.Parallel()
 	e := newAuthEnv(t, func(o *Options) {
@@ -194,6 +194,7 @@ func TestScreensPageShowsAStaleScreen(t *testing.T) {
 	defer cancel()
 	reader, secretR, _ := e.devices.Create(ctx, "lobby", "Reading TV")
 	stuck, secretS, _ := e.devices.Create(ctx, "lobby", "Frozen TV")
+	spare, _, _ := e.devices.Create(ctx, "lobby", "Spare TV") // never connected
 	_, _ = screenSocket(t, e, secretR)
 	conn, _, _, err := e.dialWS(t, ctx, nil, "/ws?board=lobby&view=wall&device="+url.QueryEscape(secretS), nil)
 	if err != nil {
@@ -217,11 +218,15 @@ func TestScreensPageShowsAStaleScreen(t *testing.T) {
 			if got := state(r.body, reader.ID); got != "live" {
 				t.Errorf("the reading screen is %q, want live", got)
 			}
+			if got := state(r.body, spare.ID); got != "missing" {
+				t.Errorf("a screen never seen is %q, want missing (flagged)", got)
+			}
 			if !strings.Contains(r.body, "Stale") || !strings.Contains(r.body, "Frozen TV") {
 				t.Errorf("stale row does not say so: %.2000s", r.body)
 			}
 			m := do(t, e.client(t), "GET", e.ts.URL+"/metrics", nil)
-			if !strings.Contains(m.body, `ccdash_screens{state="stale"} 1`) || !strings.Contains(m.body, `ccdash_screens{state="live"} 1`) {
+			if !strings.Contains(m.body, `ccdash_screens{state="stale"} 1`) || !strings.Contains(m.body, `ccdash_screens{state="live"} 1`) ||
+				!strings.Contains(m.body, `ccdash_screens{state="missing"} 1`) || !strings.Contains(m.body, `ccdash_screens{state="offline"} 0`) {
 				t.Errorf("metrics lack the screens by state:\n%s", grepLines(m.body, "ccdash_screens"))
 			}
 			return
