@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/goredisstore"
 	"github.com/redis/go-redis/v9"
@@ -18,6 +20,7 @@ import (
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/cluster"
+	"github.com/ccdash/ccdash/internal/redisstore"
 	"github.com/ccdash/ccdash/internal/server"
 )
 
@@ -34,7 +37,7 @@ const (
 type authSetup struct {
 	opts     server.AuthOptions
 	db       *bolt.DB
-	devices  *bolt.DeviceStore
+	devices  auth.DeviceStore   // bolt, or Redis on replicas
 	sessions *bolt.SessionStore // nil when sessions are in Redis
 	redis    *redis.Client
 }
@@ -104,9 +107,35 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 			return nil, fmt.Errorf("config: redis_url: %w", err)
 		}
 		a.opts.SessionStore = goredisstore.New(a.redis)
-		log.Info("sessions in redis", "redis", cluster.Describe(cfg.RedisURL))
+		// Replicas share device links: one made (or revoked) on any opens (or closes) everywhere.
+		prefix := redisstore.Prefix(cmp.Or(cfg.Cluster.Name, cluster.DefaultName))
+		a.devices = redisstore.NewDeviceStore(a.redis, prefix)
+		a.opts.Devices = a.devices
+		if err := a.shareKeys(cfg, prefix); err != nil {
+			a.Close()
+			return nil, err
+		}
+		log.Info("sessions and device links in redis", "redis", cluster.Describe(cfg.RedisURL))
 	}
 	return a, nil
+}
+
+// shareKeys makes the CSRF key, and the embed key unless the config sets one, the same
+// on every replica: a form or embed link made by one must work on all.
+func (a *authSetup) shareKeys(cfg *Config, prefix string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	k, err := redisstore.SharedKey(ctx, a.redis, prefix+"csrf_key", auth.NewSigningKey)
+	if err != nil {
+		return fmt.Errorf("csrf key: %w", err)
+	}
+	a.opts.CSRFKey = k
+	if cfg.EmbedKey == "" {
+		if a.opts.EmbedKey, err = redisstore.SharedKey(ctx, a.redis, prefix+"embed_key", auth.NewSigningKey); err != nil {
+			return fmt.Errorf("embed key: %w", err)
+		}
+	}
+	return nil
 }
 
 // openState opens data_dir/ccdash.db, saying plainly when another process (the running

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -28,9 +27,7 @@ type DeviceStore struct {
 	db  *bbolt.DB
 	now func() time.Time
 
-	mu      sync.Mutex
-	seen    map[string]time.Time // latest Touch per device, written or not
-	written map[string]time.Time // last LastSeen written to disk per device
+	seen auth.SeenCache
 }
 
 var _ auth.DeviceStore = (*DeviceStore)(nil)
@@ -57,7 +54,7 @@ func NewDeviceStore(db *DB) (*DeviceStore, error) {
 	if err := db.createBuckets(bucketDevices, bucketSecrets); err != nil {
 		return nil, fmt.Errorf("bolt: device store: %w", err)
 	}
-	return &DeviceStore{db: db.db, now: time.Now, seen: map[string]time.Time{}, written: map[string]time.Time{}}, nil
+	return &DeviceStore{db: db.db, now: time.Now}, nil
 }
 
 // Create implements auth.DeviceStore.
@@ -127,7 +124,7 @@ func (s *DeviceStore) Verify(ctx context.Context, secret string) (auth.Device, e
 	if !found {
 		return auth.Device{}, auth.ErrUnknownToken
 	}
-	d := s.withSeen(rec.device())
+	d := s.seen.Apply(rec.device())
 	if d.Revoked {
 		return d, auth.ErrRevoked
 	}
@@ -140,16 +137,9 @@ func (s *DeviceStore) Touch(ctx context.Context, id string, at time.Time) error 
 		return err
 	}
 	at = at.UTC()
-	s.mu.Lock()
-	last, known := s.written[id]
-	if known && at.Sub(last) < auth.TouchInterval {
-		if at.After(s.seen[id]) {
-			s.seen[id] = at
-		}
-		s.mu.Unlock()
+	if s.seen.Skip(id, at) {
 		return nil
 	}
-	s.mu.Unlock()
 
 	// Disk I/O outside the lock; two racing touches both writing is harmless.
 	var stored time.Time
@@ -164,14 +154,7 @@ func (s *DeviceStore) Touch(ctx context.Context, id string, at time.Time) error 
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if stored.After(s.written[id]) {
-		s.written[id] = stored
-	}
-	if stored.After(s.seen[id]) {
-		s.seen[id] = stored
-	}
-	s.mu.Unlock()
+	s.seen.Wrote(id, stored)
 	return nil
 }
 
@@ -187,7 +170,7 @@ func (s *DeviceStore) List(ctx context.Context) ([]auth.Device, error) {
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return fmt.Errorf("device %s: %w", k, err)
 			}
-			out = append(out, s.withSeen(rec.device()))
+			out = append(out, s.seen.Apply(rec.device()))
 			return nil
 		})
 	})
@@ -255,15 +238,6 @@ func (s *DeviceStore) update(id string, change func(*deviceRecord) bool) error {
 		return fmt.Errorf("bolt: device store: %w", err)
 	}
 	return nil
-}
-
-func (s *DeviceStore) withSeen(d auth.Device) auth.Device {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t := s.seen[d.ID]; t.After(d.LastSeen) {
-		d.LastSeen = t
-	}
-	return d
 }
 
 // getJSON decodes the JSON record under key into v, reporting false if there is none.
