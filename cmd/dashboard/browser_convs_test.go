@@ -40,13 +40,15 @@ const convsAuditJS = `(() => {
 	out.rows = tile.querySelectorAll('tr[data-testid=conversation]').length;
 	let last = -1, assigned = false;
 	for (const r of rows) {
-		const since = Number(r.querySelector('[data-since]').getAttribute('data-since'));
+		const since = Number(r.querySelector('time[data-ts]').getAttribute('data-ts'));
 		const a = r.classList.contains('cv-assigned');
 		if (a && !assigned) { assigned = true; last = -1; }
 		if (!a && assigned) out.problems.push('a waiting conversation listed after an assigned one');
 		if (since < last) out.problems.push('open conversations not longest-waiting first');
 		last = since;
-		if (!r.querySelector('[data-since]').textContent.trim()) out.problems.push('a time in queue is empty');
+		const q = r.querySelector('td.tis');
+		if (!a && (!q || !q.textContent.trim())) out.problems.push('a waiting conversation without its time in queue');
+		if (a && q) out.problems.push('an assigned conversation ticks a time in queue');
 	}
 	if (tile.querySelector('.ctx') || /Last message/.test(tile.textContent)) out.problems.push('conversation text on a board without show_transcripts');
 	return JSON.stringify(out);
@@ -82,6 +84,8 @@ func TestBrowserConversationsDrillDown(t *testing.T) {
 				t.Error(p)
 			}
 			checkAxe(t, tb, "/boards/demo?skill=liveperson:102 ("+sc.name+")")
+			tb.do(t, 10*time.Second, chromedp.ScrollIntoView(chromedp.CSS(`#tile-convs`)))
+			shoot(t, tb, "drilldown-conversations-"+sc.name, int(sc.w), int(sc.h))
 		})
 	}
 }

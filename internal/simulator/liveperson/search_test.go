@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -168,5 +169,34 @@ func TestMIConversationsMatchTheFloor(t *testing.T) {
 	_, second := ids("source=x&limit=1&offset=1&sort=start:asc")
 	if len(first) != 1 || len(second) != 1 || first[0] != all[0] || second[0] != all[1] {
 		t.Errorf("pages %v, %v; want the first two of %v", first, second, all)
+	}
+}
+
+// TestSearchRateLimited: the searches share the vendor's per-client rate limit; past
+// it they answer 429 with Retry-After, as documented for every LivePerson data API.
+func TestSearchRateLimited(t *testing.T) {
+	t.Parallel()
+	cfg := simulator.DefaultCredentials()
+	cfg.Manual, cfg.RateLimit, cfg.RateWindow = true, 2, time.Hour
+	sim := simulator.New(cfg)
+	srv := httptest.NewServer(sim.Handler(Routes))
+	t.Cleanup(srv.Close)
+	acct := cfg.LivePerson.AccountID
+	body := `{"start":{"from":1,"to":2}}`
+	var codes []int
+	for _, path := range []string{"/messaging_history/api/account/" + acct + "/conversations/search?source=x",
+		"/interaction_history/api/account/" + acct + "/interactions/search", "/messaging_history/api/account/" + acct + "/conversations/search?source=x"} {
+		resp, err := http.Post(srv.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if codes[2] != http.StatusTooManyRequests || codes[0] == http.StatusTooManyRequests || codes[1] == http.StatusTooManyRequests {
+		t.Errorf("statuses %v: want the third request over the limit of 2 to be 429", codes)
 	}
 }
