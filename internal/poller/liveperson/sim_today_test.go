@@ -17,6 +17,13 @@ import (
 // the same clock whose day begins at 06:00 on the floor.
 func dayRig(t *testing.T, start time.Time) (*simulator.Simulator, *liveperson.Source) {
 	t.Helper()
+	sim, lp, _ := dayRigClient(t, start)
+	return sim, lp
+}
+
+// dayRigClient is dayRig with the connector's HTTP client, to count its requests.
+func dayRigClient(t *testing.T, start time.Time) (*simulator.Simulator, *liveperson.Source, *poller.Client) {
+	t.Helper()
 	var sim *simulator.Simulator
 	simCfg := simulator.DefaultCredentials()
 	simCfg.Seed, simCfg.Manual, simCfg.RateLimit = 3, true, -1
@@ -26,13 +33,14 @@ func dayRig(t *testing.T, start time.Time) (*simulator.Simulator, *liveperson.So
 	srv := httptest.NewServer(sim.Handler(simliveperson.Routes))
 	t.Cleanup(srv.Close)
 	acct := simCfg.LivePerson
+	c := &poller.Client{Timeout: 5 * time.Second}
 	lp, err := liveperson.New(liveperson.Config{ID: "lp", AccountID: acct.AccountID, DomainURL: srv.URL, Insecure: true,
 		ClientID: acct.ClientID, ClientSecret: acct.ClientSecret, Now: sim.Now,
-		Day: snapshot.Day{Loc: start.Location(), Reset: 6 * time.Hour}}, &poller.Client{Timeout: 5 * time.Second})
+		Day: snapshot.Day{Loc: start.Location(), Reset: 6 * time.Hour}}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sim, lp
+	return sim, lp, c
 }
 
 // TestLivePersonTodayAcrossReset: the LivePerson "today" figures, agents' handled
@@ -176,5 +184,40 @@ func wantNearMS(t *testing.T, what string, got snapshot.Opt[time.Duration], want
 	g, ok := got.Get()
 	if d := g - want; !ok || d > time.Millisecond || d < -time.Millisecond {
 		t.Errorf("%s = %v (known %v), want %v ±1ms", what, g, ok, want)
+	}
+}
+
+// TestLivePersonDayCostPerMinute: over a minute of 10 s polls the day requests are
+// made once (the first poll and the one a minute later), so a minute's requests
+// stay within the default LivePerson budget of 120 a minute.
+func TestLivePersonDayCostPerMinute(t *testing.T) {
+	t.Parallel()
+	sim, lp, c := dayRigClient(t, time.Date(2025, 3, 12, 10, 0, 0, 0, time.UTC))
+	var perPoll []int64
+	last := int64(0)
+	for range 7 {
+		poll(t, lp)
+		n := c.Requests()
+		perPoll = append(perPoll, n-last)
+		last = n
+		sim.Advance(10 * time.Second)
+	}
+	t.Logf("requests per poll over 70 s: %v", perPoll)
+	// Polls 2–6 make only the per-poll requests; the seventh, 60 s after the first,
+	// adds the day requests again (chat 2, messaging 2 + one KMM page).
+	for i := 2; i < 6; i++ {
+		if perPoll[i] != perPoll[1] {
+			t.Errorf("poll %d cost %d, poll 2 %d: the day requests are not cached", i+1, perPoll[i], perPoll[1])
+		}
+	}
+	if day := perPoll[6] - perPoll[1]; day != 5 {
+		t.Errorf("a minute later the day requests cost %d, want 5 (repeated once a minute)", day)
+	}
+	var minute int64
+	for _, n := range perPoll[1:] {
+		minute += n
+	}
+	if minute > 120 {
+		t.Errorf("a minute of 10 s polls costs %d requests, over the default budget of 120", minute)
 	}
 }
