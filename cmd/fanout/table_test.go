@@ -34,3 +34,18 @@ func TestPrintTable(t *testing.T) {
 		t.Errorf("table:\n%s\nwant the row %s", b.String(), want)
 	}
 }
+
+// FuzzParseCounts: any --table value gives counts ≥ 1 or an error, never a panic.
+func FuzzParseCounts(f *testing.F) {
+	for _, s := range []string{"1000,5000,10000", "", "1k", " 7 ,8", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		counts, err := parseCounts(s)
+		for _, n := range counts {
+			if err == nil && n < 1 {
+				t.Errorf("parseCounts(%q) gave %d", s, n)
+			}
+		}
+	})
+}
