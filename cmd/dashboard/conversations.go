@@ -12,13 +12,30 @@ import (
 // that can list conversations (LivePerson); its loops run until ctx ends, and stop
 // waits for them.
 func startConversations(ctx context.Context, sources []poller.SourceConfig, log *slog.Logger) (m *convs.Manager, stop func()) {
+	var cancel context.CancelFunc
 	fetchers := map[string]convs.Fetcher{}
 	for _, sc := range sources {
 		if f, ok := sc.Source.(convs.Fetcher); ok {
 			fetchers[sc.Source.ID()] = f
 		}
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel = context.WithCancel(ctx)
 	m = convs.New(ctx, fetchers, convs.Options{Log: log})
 	return m, func() { cancel(); m.Wait() }
+}
+
+// updateConversations hands a reload's restarted and removed sources to the
+// drill-downs, so a restarted source's lists are fetched through its new client (and
+// budget), a new one's are offered, and a removed one's stop.
+func (rl *reloader) updateConversations(restart []poller.SourceConfig, remove []string) {
+	if rl.convs == nil {
+		return
+	}
+	for _, sc := range restart {
+		f, _ := sc.Source.(convs.Fetcher)
+		rl.convs.SetFetcher(sc.Source.ID(), f)
+	}
+	for _, id := range remove {
+		rl.convs.SetFetcher(id, nil)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/convs"
 	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/screens"
 	"github.com/ccdash/ccdash/internal/server"
@@ -45,6 +46,7 @@ type reloader struct {
 	srv       *server.Server
 	poller    sourceUpdater
 	alerts    *alerts.Engine // nil: alerting was off at start-up
+	convs     *convs.Manager // the drill-downs' conversations; nil in tests that only plan
 	demoAdmin *auth.User     // the demo's generated admin, kept while the file has no users
 	dataDir   string
 
@@ -203,6 +205,7 @@ func (rl *reloader) apply(p *plan) ([]string, error) {
 		if err := rl.poller.Update(p.restart, p.remove); err != nil {
 			return done, fmt.Errorf("sources: %w", err)
 		}
+		rl.updateConversations(p.restart, p.remove)
 	}
 	done = append(done, sourcesLine(p))
 	if err := rl.srv.SetUsers(p.users); err != nil {

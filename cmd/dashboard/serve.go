@@ -187,7 +187,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		srvOpts.Reload = rl.reload
 	}
 	srv = server.New(srvOpts)
-	rl.srv = srv
+	rl.srv, rl.convs = srv, drill
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)

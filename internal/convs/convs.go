@@ -50,15 +50,15 @@ func (o Options) withDefaults() Options {
 
 // Manager runs the fetch loops. Its methods are safe for concurrent use.
 type Manager struct {
-	ctx      context.Context
-	fetchers map[string]Fetcher // by source id
-	opts     Options
+	ctx  context.Context
+	opts Options
 
-	mu      sync.Mutex
-	loops   map[string]*loop // by skill key
-	version uint64
-	changed chan struct{}
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	fetchers map[string]Fetcher // by source id
+	loops    map[string]*loop   // by skill key
+	version  uint64
+	changed  chan struct{}
+	wg       sync.WaitGroup
 
 	fetches atomic.Int64
 }
@@ -66,16 +66,38 @@ type Manager struct {
 // New returns a manager whose loops run until ctx ends. fetchers maps source ids to
 // the sources that can list conversations; other sources' skills have no list.
 func New(ctx context.Context, fetchers map[string]Fetcher, opts Options) *Manager {
-	return &Manager{ctx: ctx, fetchers: fetchers, opts: opts.withDefaults(), loops: map[string]*loop{}, changed: make(chan struct{})}
+	fs := map[string]Fetcher{}
+	for id, f := range fetchers {
+		fs[id] = f
+	}
+	return &Manager{ctx: ctx, fetchers: fs, opts: opts.withDefaults(), loops: map[string]*loop{}, changed: make(chan struct{})}
+}
+
+// SetFetcher replaces source's fetcher (a reloaded source: its new client and budget),
+// or removes it when f is nil. Running loops of that source use the new one from
+// their next refresh; without one they keep their list and fetch nothing.
+func (m *Manager) SetFetcher(source string, f Fetcher) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if f == nil {
+		delete(m.fetchers, source)
+	} else {
+		m.fetchers[source] = f
+	}
+	for _, l := range m.loops {
+		if l.skill.Source == source {
+			l.f = f
+		}
+	}
 }
 
 // loop is one skill's list and its viewers. Fields after mu's comment are guarded by
 // Manager.mu.
 type loop struct {
 	skill snapshot.Skill
-	f     Fetcher
 	wake  chan struct{} // viewers changed; buffered 1
 
+	f              Fetcher // nil: the source was removed
 	refs, textRefs int
 	list           *snapshot.Conversations // nil until the first fetch returns
 	version        uint64
@@ -83,6 +105,8 @@ type loop struct {
 
 // Supports reports whether sk's source can list conversations.
 func (m *Manager) Supports(sk snapshot.Skill) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	_, ok := m.fetchers[sk.Source]
 	return ok
 }
@@ -92,11 +116,12 @@ func (m *Manager) Supports(sk snapshot.Skill) bool {
 // the source lists no conversations. The first viewer starts the loop, which fetches
 // at once.
 func (m *Manager) Watch(sk snapshot.Skill, text bool) (release func(), ok bool) {
+	m.mu.Lock()
 	f, ok := m.fetchers[sk.Source]
 	if !ok {
+		m.mu.Unlock()
 		return func() {}, false
 	}
-	m.mu.Lock()
 	l := m.loops[sk.Key]
 	if l == nil {
 		l = &loop{skill: sk, f: f, wake: make(chan struct{}, 1)}
@@ -213,6 +238,9 @@ func (m *Manager) run(l *loop) {
 func (l *loop) viewers(m *Manager) (refs int, text bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if l.f == nil {
+		return 0, false // the source is gone: nothing to fetch from
+	}
 	return l.refs, l.textRefs > 0
 }
 
@@ -230,9 +258,15 @@ func (m *Manager) retire(l *loop) bool {
 
 // fetch refreshes l's list. A failure keeps the last good lists and says why.
 func (m *Manager) fetch(l *loop, text bool) {
+	m.mu.Lock()
+	f := l.f
+	m.mu.Unlock()
+	if f == nil {
+		return
+	}
 	m.fetches.Add(1)
 	ctx, cancel := context.WithTimeout(m.ctx, m.opts.Timeout)
-	got, err := l.f.Conversations(ctx, l.skill.ID, l.skill.Channels(), text)
+	got, err := f.Conversations(ctx, l.skill.ID, l.skill.Channels(), text)
 	cancel()
 	if m.ctx.Err() != nil {
 		return

@@ -153,3 +153,29 @@ func TestFailureKeepsTheLastList(t *testing.T) {
 		t.Fatalf("summary of an internal error = %q", got)
 	}
 }
+
+// TestSetFetcherSwapsTheSource: a reloaded source's loops fetch through the new
+// fetcher (its new client and budget); a removed source's loops fetch nothing.
+func TestSetFetcherSwapsTheSource(t *testing.T) {
+	t.Parallel()
+	m, old := rig(t)
+	rel, _ := m.Watch(skill, false)
+	defer rel()
+	eventually(t, "a fetch through the first fetcher", func() bool { n, _ := old.count(); return n >= 1 })
+	next := &fakeFetcher{}
+	m.SetFetcher("lp", next)
+	eventually(t, "a fetch through the new fetcher", func() bool { n, _ := next.count(); return n >= 1 })
+	before, _ := old.count()
+	m.SetFetcher("lp", nil)
+	n, _ := next.count()
+	time.Sleep(3 * 40 * time.Millisecond)
+	if n2, _ := next.count(); n2 > n+1 {
+		t.Errorf("%d fetches after the source was removed", n2-n)
+	}
+	if after, _ := old.count(); after != before {
+		t.Errorf("the replaced fetcher was called %d more times", after-before)
+	}
+	if m.Supports(skill) {
+		t.Error("a removed source still offers lists")
+	}
+}
