@@ -57,6 +57,8 @@ func TestContractMIConversationsSearch(t *testing.T) {
 			respell(t, doc, `"_metadata"`, `"metadata"`, `"messageRecords"`, `"messagesRecords"`,
 				`"sentBy": "Consumer"`, `"sentBy": "consumer"`, `"latestAgentId": "3677470410"`, `"latestAgentId": 3677470410`),
 			true, []snapshot.Conversation{withText(michal, "I love your service")}, 1, false},
+		{"a transfer to an agent does not restart the wait", respell(t, queue, `"reason": "back2Q"`, `"reason": "Agent"`),
+			false, []snapshot.Conversation{withSince(dana, ms(1710235215500)), fresh}, 2, false},
 		{"start time as the string form only", respell(t, queue, `"startTimeL": 1710236467118,`, ``),
 			false, []snapshot.Conversation{fresh, dana}, 2, false},
 		{"agent name only in interactions (table spelling)", respell(t, doc,
@@ -80,6 +82,11 @@ func TestContractMIConversationsSearch(t *testing.T) {
 			assertConvs(t, got, tc.want)
 		})
 	}
+}
+
+func withSince(c snapshot.Conversation, at time.Time) snapshot.Conversation {
+	c.WaitingSince = at
+	return c
 }
 
 func withText(c snapshot.Conversation, text string) snapshot.Conversation {

@@ -101,7 +101,8 @@ type miConversation struct {
 		Source         string     `json:"source"`
 	} `json:"info"`
 	Transfers []struct {
-		TimeL poller.Num `json:"timeL"`
+		TimeL  poller.Num `json:"timeL"`
+		Reason string     `json:"reason"`
 	} `json:"transfers"`
 	Interactions []struct {
 		AgentID       lpID       `json:"assignedAgentId"`
@@ -171,15 +172,16 @@ func parseMIConversations(body []byte, text bool) (convs []snapshot.Conversation
 }
 
 // conversation normalizes one open record. "Waiting since" is not a documented
-// field (REFERENCE §10.6): it is the later of the start and the latest transfer, the
-// moments a conversation (re-)enters a queue. Assigned or not is read from the queue
+// field (REFERENCE §10.6): it is the later of the start and the latest transfer that
+// puts it back into a queue (back2Q, Skill, SuggestedAgentTimeout; one with no reason
+// counts too), the moments a conversation (re-)enters a queue. Assigned or not is read from the queue
 // state, not from latestAgentId, which keeps the last agent ever assigned.
 func (r miConversation) conversation(id string, text bool) snapshot.Conversation {
 	c := snapshot.Conversation{ID: id, Channel: snapshot.Messaging, State: snapshot.ConvWaiting,
 		Origin: originName(r.Info.Source), Transfers: len(r.Transfers)}
 	c.WaitingSince = lpTime(r.Info.StartTimeL, r.Info.StartTime)
 	for _, t := range r.Transfers {
-		if at := t.TimeL.TimeMs(); at.After(c.WaitingSince) {
+		if at := t.TimeL.TimeMs(); toQueue(t.Reason) && at.After(c.WaitingSince) {
 			c.WaitingSince = at
 		}
 	}
@@ -198,6 +200,16 @@ func (r miConversation) conversation(id string, text bool) snapshot.Conversation
 		c.Text = lastConsumerText(append(r.Messages, r.Messages2...))
 	}
 	return c
+}
+
+// toQueue reports whether a transfer of reason puts the conversation into a queue
+// (an Agent or TakeOver transfer hands it to a person).
+func toQueue(reason string) bool {
+	switch strings.ToLower(strings.TrimSpace(reason)) {
+	case "agent", "takeover":
+		return false
+	}
+	return true
 }
 
 // lastConsumerText is the latest plain-text message the consumer sent ("Consumer" in
