@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -108,7 +107,7 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 		}
 		a.opts.SessionStore = goredisstore.New(a.redis)
 		// Replicas share device links: one made (or revoked) on any opens (or closes) everywhere.
-		prefix := redisstore.Prefix(cmp.Or(cfg.Cluster.Name, cluster.DefaultName))
+		prefix := clusterPrefix(cfg)
 		a.devices = redisstore.NewDeviceStore(a.redis, prefix)
 		a.opts.Devices = a.devices
 		if err := a.shareKeys(cfg, prefix); err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -130,7 +131,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer access.Close()
-	hist, stopHistory, err := startHistory(ctx, cfg, store, log)
+	var leader atomic.Pointer[cluster.Node] // set below on replicas: only the leader writes history
+	var writesHistory func() bool
+	if access.redis != nil {
+		writesHistory = func() bool { n := leader.Load(); return n != nil && n.Leading() }
+	}
+	hist, stopHistory, err := startHistory(ctx, cfg, store, access.redis, writesHistory, log)
 	if err != nil {
 		return err
 	}
@@ -197,6 +203,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if node, err = startCluster(cfg, access.redis, store, tp, func(key, reason string) { srv.Kick(key, reason) }, reg, log); err != nil {
 			return err
 		}
+		leader.Store(node)
 		go func() { node.Run(pollCtx); polled <- nil }()
 	} else {
 		go func() { polled <- pl.Run(pollCtx) }()

@@ -31,6 +31,12 @@ type Config struct {
 	Queue int
 	// Log receives store failures and recoveries. Nil means slog.Default().
 	Log *slog.Logger
+	// Writes reports whether this History writes to its store now. Replicas sharing
+	// one store (Redis) all record every snapshot into memory (their sparklines), but
+	// only the one holding the lease writes: two writers' delta chains would interleave
+	// in one tier. A skipped write restarts the chains, so the first frame written
+	// after a take-over is a keyframe. Nil means always.
+	Writes func() bool
 }
 
 // Stats are counters for metrics.
@@ -215,6 +221,11 @@ func (h *History) flushMinute(ctx context.Context) {
 // commit writes entries; a failure is logged when history becomes unavailable,
 // counted, and restarts the chains (their next frame is a keyframe).
 func (h *History) commit(ctx context.Context, entries []Entry) bool {
+	if !h.writes() {
+		h.raw.reset()
+		h.minute.reset()
+		return true
+	}
 	if err := h.store.Write(ctx, entries); err != nil {
 		h.fail(err)
 		h.raw.reset()
@@ -229,7 +240,13 @@ func (h *History) commit(ctx context.Context, entries []Entry) bool {
 	return true
 }
 
+// writes reports whether commit and trim touch the store now (Config.Writes).
+func (h *History) writes() bool { return h.cfg.Writes == nil || h.cfg.Writes() }
+
 func (h *History) trim(ctx context.Context, now time.Time) {
+	if !h.writes() {
+		return
+	}
 	cuts := map[Tier]time.Time{
 		Raw:    now.Add(-RawWindow).Truncate(rawWindow),
 		Minute: now.Add(-h.cfg.Retention).Truncate(minuteWindow),

@@ -45,8 +45,8 @@ type Entry struct {
 }
 
 // Store keeps opaque frames by tier and time. Writing a frame at a time that already
-// holds one replaces it. Implementations: internal/bolt (embedded), later
-// internal/redis; both must pass storetest.History.
+// holds one replaces it. Implementations: internal/bolt (embedded) and
+// internal/redisstore (replicas); both must pass storetest.History.
 type Store interface {
 	// Write stores every entry, all or none.
 	Write(ctx context.Context, entries []Entry) error

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ccdash/ccdash/internal/auth"
+	"github.com/ccdash/ccdash/internal/history"
 	"github.com/ccdash/ccdash/internal/redistest"
 	"github.com/ccdash/ccdash/internal/storetest"
 )
@@ -18,7 +19,7 @@ type fresh struct {
 	n atomic.Int64
 }
 
-func newFresh(t *testing.T) *fresh {
+func newFresh(t testing.TB) *fresh {
 	t.Helper()
 	srv := redistest.Start(t)
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
@@ -69,4 +70,10 @@ func TestSharedKey(t *testing.T) {
 	if err != nil || string(a) != "first" || string(b) != "first" {
 		t.Errorf("keys = %q, %q (%v); want both the first", a, b, err)
 	}
+}
+
+func TestHistory(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	storetest.History(t, func(t *testing.T) history.Store { return NewHistory(f.c, f.prefix()) })
 }
