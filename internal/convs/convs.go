@@ -279,7 +279,7 @@ func (m *Manager) fetch(l *loop, text bool) {
 		if l.list != nil {
 			prev = *l.list
 		}
-		prev.Err = summary(err)
+		prev.Err = "Last refresh failed: " + summary(err) + " — showing the previous list."
 		got = prev
 	}
 	if l.textRefs == 0 {

@@ -146,7 +146,7 @@ func TestFailureKeepsTheLastList(t *testing.T) {
 	f.mu.Unlock()
 	eventually(t, "the failure to show", func() bool { l, _ := m.Get(skill.Key); return l.Err != "" })
 	l, _ := m.Get(skill.Key)
-	if l.Err != "503 from liveperson conversations/search" || len(l.Open) != 1 {
+	if l.Err != "Last refresh failed: 503 from liveperson conversations/search — showing the previous list." || len(l.Open) != 1 {
 		t.Fatalf("after a failure: %+v", l)
 	}
 	if got := summary(errors.New("dial tcp 10.0.0.1: secret")); got != "the vendor request failed" {

@@ -70,8 +70,9 @@ type Conversations struct {
 	// Truncated is set when the vendor had more conversations than one refresh may
 	// page through; the lists then hold the first pages only.
 	Truncated bool `json:"truncated,omitempty"`
-	// Err says why the latest fetch failed, in words for the page (the lists keep
-	// the last good fetch); empty when it succeeded.
+	// Err is a problem with the latest fetch, in words for the page: it failed (the
+	// lists keep the last good fetch) or one method is not enabled on the account
+	// (its list is nil); empty when all went well.
 	Err string `json:"err,omitempty"`
 }
 

@@ -62,11 +62,11 @@ func conversationsProps(b Board, st ConversationsState) templates.ConversationsT
 	}
 	p.Problem, p.UpdatedMS = l.Err, msString(l.FetchedAt)
 	hidden := 0
-	if msg {
+	if msg && l.Open != nil { // nil: not enabled on the account (Err says so)
 		p.Open = &templates.ConvList{Heading: "Open conversations, longest waiting first", Empty: "No open conversations."}
 		hidden += convRows(p.Open, l.Open, b.ShowTranscripts)
 	}
-	if chat {
+	if chat && l.Unanswered != nil {
 		p.Ended = &templates.ConvList{Heading: "Chats ended unanswered, last 30 min", Empty: "No chat ended unanswered in the last 30 minutes."}
 		hidden += convRows(p.Ended, l.Unanswered, b.ShowTranscripts)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
@@ -33,7 +34,9 @@ func (e budgetReserved) Summary() string { return e.Error() }
 // Conversations fetches the conversations behind skill skillID's figures for a
 // drill-down: the open messaging conversations (Messaging Interactions) when
 // channels has messaging, and the chats that ended unanswered in the last 30 minutes
-// (Engagement History) when it has chat. Text (the latest customer message) is
+// (Engagement History) when it has chat. A method the account does not have
+// (400/403/404, or its service not in the Domain API) leaves its list nil and says so
+// in Err; any other failure is returned. Text (the latest customer message) is
 // requested and kept only when text is set. It costs ⌈open/100⌉ + ⌈ended chats of
 // the last 45 min/100⌉ requests, each at most lpSearchMaxPages, through the source's
 // client and budget; it refuses to start (ErrBudgetReserved) while fewer than a
@@ -54,7 +57,10 @@ func (l *Source) Conversations(ctx context.Context, skillID string, channels []s
 				out.Open = append(out.Open, cs...)
 				return records, total, partial, err
 			})
-		if err != nil {
+		switch {
+		case notEnabled(err):
+			out.Open, out.Err = nil, "Messaging Interactions is not enabled for this account or API key."
+		case err != nil:
 			return out, err
 		}
 		out.Truncated = out.Truncated || trunc
@@ -70,7 +76,11 @@ func (l *Source) Conversations(ctx context.Context, skillID string, channels []s
 				out.Unanswered = append(out.Unanswered, cs...)
 				return records, total, partial, err
 			})
-		if err != nil {
+		switch {
+		case notEnabled(err):
+			out.Unanswered = nil
+			out.Err = strings.TrimSpace(out.Err + " Engagement History is not enabled for this account or API key.")
+		case err != nil:
 			return out, err
 		}
 		out.Truncated = out.Truncated || trunc

@@ -2,8 +2,10 @@ package liveperson_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +117,39 @@ func compareConvs(t *testing.T, what string, got []snapshot.Conversation, want [
 			g.Agent != w.Agent || g.Transfers != w.Transfers || g.Channel != w.Channel || g.Text != "" {
 			t.Errorf("%s [%d]:\n got %+v\nwant %+v", what, i, g, w)
 		}
+	}
+}
+
+// TestConversationsWithoutEngagementHistory: an account whose key may not read
+// Engagement History (403) still gets its open messaging conversations; the chat
+// list is left out and the reason given, instead of failing the whole drill-down.
+func TestConversationsWithoutEngagementHistory(t *testing.T) {
+	t.Parallel()
+	simCfg := simulator.DefaultCredentials()
+	simCfg.RateLimit = -1
+	simCfg.Start = time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
+	sim := simulator.NewSelfClocked(simCfg)
+	vendor := sim.Handler(simliveperson.Routes)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/interactions/search") {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		vendor.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	acct := simCfg.LivePerson
+	lp, err := liveperson.New(liveperson.Config{ID: "lp", AccountID: acct.AccountID, DomainURL: srv.URL, Insecure: true,
+		AppKey: acct.ConsumerKey, Secret: acct.ConsumerSecret, AccessToken: acct.Token, AccessTokenSecret: acct.TokenSecret,
+		Now: sim.Now}, &poller.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := lp.Conversations(ctx, "102", []snapshot.Channel{snapshot.Chat, snapshot.Messaging}, false)
+	open, _ := sim.Conversations("102")
+	if err != nil || got.Open == nil || len(got.Open) != len(open) || got.Unanswered != nil || !strings.Contains(got.Err, "Engagement History") {
+		t.Fatalf("err %v, %d open (truth %d), unanswered %v, note %q", err, len(got.Open), len(open), got.Unanswered, got.Err)
 	}
 }
