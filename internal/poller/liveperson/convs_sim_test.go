@@ -25,7 +25,7 @@ import (
 // simulator ended them.
 func TestConversationsAgreeWithSimulatorTruth(t *testing.T) {
 	t.Parallel()
-	sim, lp := convsRig(t)
+	sim, lp := convsRig(t, nil)
 	seenWaiting, seenAssigned, seenUnanswered := 0, 0, 0
 	for round := range 4 {
 		sim.Advance(7 * time.Minute)
@@ -78,13 +78,18 @@ func TestConversationsAgreeWithSimulatorTruth(t *testing.T) {
 // convsRig is a manual simulator in the afternoon peak whose clock (OAuth
 // timestamps, rate limits) and the connector's both follow simulated time, so tests
 // can advance it freely.
-func convsRig(t *testing.T) (*simulator.Simulator, *liveperson.Source) {
+// wrap, when set, stands between the connector and the simulator (faults).
+func convsRig(t *testing.T, wrap func(http.Handler) http.Handler) (*simulator.Simulator, *liveperson.Source) {
 	t.Helper()
 	simCfg := simulator.DefaultCredentials()
 	simCfg.RateLimit = -1
 	simCfg.Start = time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
 	sim := simulator.NewSelfClocked(simCfg)
-	srv := httptest.NewServer(sim.Handler(simliveperson.Routes))
+	h := sim.Handler(simliveperson.Routes)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	acct := simCfg.LivePerson
 	lp, err := liveperson.New(liveperson.Config{ID: "lp", AccountID: acct.AccountID, DomainURL: srv.URL, Insecure: true,
@@ -125,26 +130,15 @@ func compareConvs(t *testing.T, what string, got []snapshot.Conversation, want [
 // list is left out and the reason given, instead of failing the whole drill-down.
 func TestConversationsWithoutEngagementHistory(t *testing.T) {
 	t.Parallel()
-	simCfg := simulator.DefaultCredentials()
-	simCfg.RateLimit = -1
-	simCfg.Start = time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
-	sim := simulator.NewSelfClocked(simCfg)
-	vendor := sim.Handler(simliveperson.Routes)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/interactions/search") {
-			http.Error(w, "forbidden", http.StatusForbidden)
-			return
-		}
-		vendor.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	acct := simCfg.LivePerson
-	lp, err := liveperson.New(liveperson.Config{ID: "lp", AccountID: acct.AccountID, DomainURL: srv.URL, Insecure: true,
-		AppKey: acct.ConsumerKey, Secret: acct.ConsumerSecret, AccessToken: acct.Token, AccessTokenSecret: acct.TokenSecret,
-		Now: sim.Now}, &poller.Client{Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, lp := convsRig(t, func(vendor http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/interactions/search") {
+				http.Error(w, "forbidden", http.StatusForbidden)
+				return
+			}
+			vendor.ServeHTTP(w, r)
+		})
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	got, err := lp.Conversations(ctx, "102", []snapshot.Channel{snapshot.Chat, snapshot.Messaging}, false)
