@@ -108,7 +108,7 @@ test-unit:
 
 # The packages with goroutines and shared state; auth is left out because bcrypt under
 # the race detector takes minutes and its state is one mutex-guarded map.
-RACE_PKGS := ./internal/hub ./internal/server ./internal/screens ./internal/poller/... ./internal/snapshot ./internal/simulator/... ./internal/views ./internal/bolt ./internal/alerts ./internal/announce ./internal/history ./internal/cluster
+RACE_PKGS := ./internal/hub ./internal/server ./internal/screens ./internal/poller/... ./internal/snapshot ./internal/simulator/... ./internal/views ./internal/bolt ./internal/alerts ./internal/announce ./internal/history ./internal/cluster ./internal/redisstore
 test-race:
 	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
 

@@ -39,6 +39,19 @@ type authSetup struct {
 	devices  auth.DeviceStore   // bolt, or Redis on replicas
 	sessions *bolt.SessionStore // nil when sessions are in Redis
 	redis    *redis.Client
+	prefix   string // the fleet's Redis key prefix, with redis
+}
+
+// apiTokenStore is where API tokens are kept: data_dir, or Redis on replicas.
+func (a *authSetup) apiTokenStore() (auth.APITokenStore, error) {
+	if a.redis != nil {
+		return redisstore.NewAPITokenStore(a.redis, a.prefix), nil
+	}
+	st, err := bolt.NewAPITokenStore(a.db)
+	if err != nil {
+		return nil, fmt.Errorf("API tokens: %w", err)
+	}
+	return st, nil
 }
 
 // run deletes expired sessions from data_dir until ctx is done.
@@ -108,8 +121,10 @@ func buildAuth(cfg *Config, demoAdmin *auth.User, log *slog.Logger) (*authSetup,
 		a.opts.SessionStore = goredisstore.New(a.redis)
 		// Replicas share device links: one made (or revoked) on any opens (or closes) everywhere.
 		prefix := clusterPrefix(cfg)
+		a.prefix = prefix
 		a.devices = redisstore.NewDeviceStore(a.redis, prefix)
 		a.opts.Devices = a.devices
+		a.opts.EmbedLinks = redisstore.NewEmbedLinkStore(a.redis, prefix)
 		if err := a.shareKeys(cfg, prefix); err != nil {
 			a.Close()
 			return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/cluster"
 	"github.com/ccdash/ccdash/internal/poller"
+	"github.com/ccdash/ccdash/internal/redisstore"
 	"github.com/ccdash/ccdash/internal/server"
 	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -149,9 +150,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	apiTokens, err := bolt.NewAPITokenStore(access.db)
+	apiTokens, err := access.apiTokenStore()
 	if err != nil {
-		return fmt.Errorf("API tokens: %w", err)
+		return err
 	}
 	scr, err := buildScreens(cfg, access.db)
 	if err != nil {
@@ -174,7 +175,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		updater = pl
 	} else {
 		tp = &termPollers{sources: sources, log: log, newPoller: func(out *snapshot.Store, srcs []poller.SourceConfig) *poller.Poller {
-			return poller.New(out, srcs, log, metrics).WithStateSince(stateSince)
+			// Shared, so the next leader carries the times in state on.
+			return poller.New(out, srcs, log, metrics).WithStateSince(redisstore.NewStateSinceStore(access.redis, access.prefix))
 		}}
 		updater = tp
 	}

@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"internal/screens":    {"internal/field"},
 	"internal/cluster":    {"internal/snapshot"},
 	"internal/redistest":  {},
-	"internal/redisstore": {"internal/auth"},
+	"internal/redisstore": {"internal/auth", "internal/history", "internal/poller"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},

@@ -132,10 +132,11 @@ func (n *Node) apply(m *message, force bool) {
 	fresh := newer(m.term, m.seq, n.held[0], n.held[1])
 	equal := m.term == n.held[0] && m.seq == n.held[1]
 	if n.leadingLocked() || !fresh && !(force && equal) {
+		held := n.held
 		n.mu.Unlock()
 		if !fresh && !equal {
 			n.opts.Metrics.dropped()
-			n.log.Debug("cluster: older publication dropped", "term", m.term, "seq", m.seq, "held_term", n.held[0], "held_seq", n.held[1])
+			n.log.Debug("cluster: older publication dropped", "term", m.term, "seq", m.seq, "held_term", held[0], "held_seq", held[1])
 		}
 		return
 	}

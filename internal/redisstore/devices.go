@@ -119,17 +119,8 @@ func (s *DeviceStore) Verify(ctx context.Context, secret string) (auth.Device, e
 
 func (s *DeviceStore) get(ctx context.Context, id string) (deviceRecord, bool, error) {
 	var rec deviceRecord
-	raw, err := s.c.HGet(ctx, s.devices, id).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return rec, false, nil
-	}
-	if err != nil {
-		return rec, false, err
-	}
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return rec, false, fmt.Errorf("device %s: %w", id, err)
-	}
-	return rec, true, nil
+	found, err := getJSON(ctx, s.c, s.devices, id, &rec)
+	return rec, found, err
 }
 
 // Touch implements auth.DeviceStore.
@@ -162,16 +153,12 @@ func (s *DeviceStore) List(ctx context.Context) ([]auth.Device, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	all, err := s.c.HGetAll(ctx, s.devices).Result()
+	recs, err := allJSON[deviceRecord](ctx, s.c, s.devices)
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: device store: list: %w", err)
 	}
-	out := make([]auth.Device, 0, len(all))
-	for id, raw := range all {
-		var rec deviceRecord
-		if err := json.Unmarshal([]byte(raw), &rec); err != nil {
-			return nil, fmt.Errorf("redisstore: device store: list: device %s: %w", id, err)
-		}
+	out := make([]auth.Device, 0, len(recs))
+	for _, rec := range recs {
 		out = append(out, s.seen.Apply(rec.device()))
 	}
 	slices.SortFunc(out, func(a, b auth.Device) int {
@@ -211,44 +198,23 @@ func (s *DeviceStore) Revoke(ctx context.Context, id string) error {
 	})
 }
 
-// update applies change to device id's record in an optimistic transaction (WATCH),
-// so two replicas changing one device never lose either change.
+// update applies change to device id's record (see updateJSON): two replicas changing
+// one device never lose either change.
 func (s *DeviceStore) update(ctx context.Context, id string, change func(*deviceRecord) bool) error {
-	var unknown bool
-	txf := func(tx *redis.Tx) error {
-		raw, err := tx.HGet(ctx, s.devices, id).Bytes()
-		if errors.Is(err, redis.Nil) {
-			unknown = true
-			return nil
+	err := updateJSON(ctx, s.c, s.devices, id, func(rec *deviceRecord, found bool) error {
+		if !found {
+			return auth.ErrUnknownDevice
 		}
-		if err != nil {
-			return err
+		if !change(rec) {
+			return errSkip
 		}
-		var rec deviceRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return fmt.Errorf("device %s: %w", id, err)
-		}
-		if !change(&rec) {
-			return nil
-		}
-		out, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error { return p.HSet(ctx, s.devices, id, out).Err() })
+		return nil
+	})
+	if errors.Is(err, auth.ErrUnknownDevice) {
 		return err
-	}
-	var err error
-	for range 10 {
-		if err = s.c.Watch(ctx, txf, s.devices); !errors.Is(err, redis.TxFailedErr) {
-			break
-		}
 	}
 	if err != nil {
 		return fmt.Errorf("redisstore: device store: %w", err)
-	}
-	if unknown {
-		return auth.ErrUnknownDevice
 	}
 	return nil
 }

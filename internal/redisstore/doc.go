@@ -1,7 +1,9 @@
 // Package redisstore holds ccdash's Redis store implementations, for replicas that
 // must share what the embedded stores (internal/bolt) keep per machine: device tokens
-// (devices.go) so a wall linked on one replica opens on every other; history
-// (history.go), written by the lease holder and read by all. Each passes the
+// (devices.go) so a wall linked on one replica opens on every other; embed-link
+// revocations (embeds.go), API tokens (apitokens.go), state-since times
+// (statesince.go), the shared signing keys (keys.go); history (history.go), written
+// by the lease holder and read by all. Each passes the
 // same internal/storetest suite as its bolt twin, against a real redis-server. Keys live
 // under one prefix per fleet, ccdash:{name}: (the cluster name), beside the leader lease.
 //

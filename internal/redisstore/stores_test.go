@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/history"
+	"github.com/ccdash/ccdash/internal/poller"
 	"github.com/ccdash/ccdash/internal/redistest"
 	"github.com/ccdash/ccdash/internal/storetest"
 )
@@ -76,4 +78,32 @@ func TestHistory(t *testing.T) {
 	t.Parallel()
 	f := newFresh(t)
 	storetest.History(t, func(t *testing.T) history.Store { return NewHistory(f.c, f.prefix()) })
+}
+
+func TestEmbedLinks(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	storetest.EmbedLinks(t, NewEmbedLinkStore(f.c, f.prefix()))
+}
+
+func TestAPITokens(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	storetest.APITokens(t, func(t *testing.T) auth.APITokenStore { return NewAPITokenStore(f.c, f.prefix()) })
+}
+
+func TestStateSince(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	// One prefix per directory: reopening the same dir is a restart on the same Redis.
+	var mu sync.Mutex
+	prefixes := map[string]string{}
+	storetest.StateSince(t, func(t *testing.T, dir string) (poller.StateSinceStore, func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		if prefixes[dir] == "" {
+			prefixes[dir] = f.prefix()
+		}
+		return NewStateSinceStore(f.c, prefixes[dir]), func() {}
+	})
 }
