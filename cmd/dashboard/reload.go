@@ -9,7 +9,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/auth"
@@ -49,6 +51,8 @@ type reloader struct {
 	convs     *convs.Manager // the drill-downs' conversations; nil in tests that only plan
 	demoAdmin *auth.User     // the demo's generated admin, kept while the file has no users
 	dataDir   string
+	// staleAfter is the stale threshold edited boards default to; a reload sets it.
+	staleAfter *atomic.Int64
 
 	cur *Config // what runs now (restart-only keys at their start-up values)
 }
@@ -63,6 +67,7 @@ type sourceUpdater interface {
 type plan struct {
 	next        *Config
 	boards      []views.Board
+	staleAfter  time.Duration
 	users       []auth.User
 	alertBoards []alerts.Board
 	playlists   []screens.Playlist
@@ -74,7 +79,7 @@ type plan struct {
 }
 
 // reload re-reads the file and applies it, or refuses it whole.
-func (rl *reloader) reload(context.Context) server.ReloadResult {
+func (rl *reloader) reload(ctx context.Context) server.ReloadResult {
 	p, err := rl.prepare()
 	if err != nil {
 		res := server.ReloadResult{Refused: true, Problems: problemLines(err)}
@@ -83,7 +88,7 @@ func (rl *reloader) reload(context.Context) server.ReloadResult {
 		return res
 	}
 	res := server.ReloadResult{Restart: p.needRestart}
-	if res.Applied, err = rl.apply(p); err != nil {
+	if res.Applied, err = rl.apply(ctx, p); err != nil {
 		// Everything was validated first, so this is a bug, not a bad file.
 		res.Problems = problemLines(err)
 		rl.log.Error("reload: applying the new config failed", "file", rl.path, "err", err)
@@ -120,7 +125,8 @@ func (rl *reloader) prepare() (*plan, error) {
 	if err := rl.planSources(p); err != nil {
 		return nil, err
 	}
-	if p.boards, err = buildBoards(next.Boards, staleAfterFor(rl.pollerSources(next))); err != nil {
+	p.staleAfter = staleAfterFor(rl.pollerSources(next))
+	if p.boards, err = buildBoards(next.Boards, p.staleAfter); err != nil {
 		return nil, err
 	}
 	if err := readLogos(p.boards, rl.dataDir); err != nil {
@@ -194,7 +200,7 @@ func (rl *reloader) planAlerts(p *plan) {
 
 // apply hands the plan to the running parts, boards last: their re-render then
 // also shows the new alert rules and scopes.
-func (rl *reloader) apply(p *plan) ([]string, error) {
+func (rl *reloader) apply(ctx context.Context, p *plan) ([]string, error) {
 	var done []string
 	if rl.level != nil {
 		lvl := logLevel(p.next.LogLevel)
@@ -218,10 +224,16 @@ func (rl *reloader) apply(p *plan) ([]string, error) {
 		}
 		done = append(done, fmt.Sprintf("alert rules: %d boards with rules (unchanged rules keep their alerts)", len(p.alertBoards)))
 	}
-	if err := rl.srv.SetBoards(p.boards); err != nil {
+	if rl.staleAfter != nil {
+		rl.staleAfter.Store(int64(p.staleAfter))
+	}
+	// The config's boards, then the edited ones: the one composition start-up and
+	// the board editor use too.
+	if err := rl.srv.ApplyBoards(ctx, p.boards); err != nil {
 		return done, fmt.Errorf("boards: %w", err)
 	}
-	done = append(done, fmt.Sprintf("boards: %d, thresholds included (open screens re-rendered)", len(p.boards)))
+	done = append(done, fmt.Sprintf("boards: %d from the file and %d edited, thresholds included (open screens re-rendered)",
+		len(p.boards), len(rl.srv.Boards())-len(p.boards)))
 	rl.srv.SetPlaylists(p.playlists)
 	done = append(done, fmt.Sprintf("playlists: %d (their screens take the new turns at once)", len(p.playlists)))
 	return done, nil

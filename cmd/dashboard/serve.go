@@ -114,6 +114,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	staleAfter := staleAfterFor(sources)
+	var staleNow atomic.Int64 // staleAfter as reloads change it, for edited boards
+	staleNow.Store(int64(staleAfter))
 	boards, err := buildBoards(cfg.Boards, staleAfter)
 	if err != nil {
 		return err
@@ -180,14 +182,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}}
 		updater = tp
 	}
+	edit, err := editedBoards(access.db, cfg.PublicURL, cfg.DataDir, func() time.Duration { return time.Duration(staleNow.Load()) })
+	if err != nil {
+		return err
+	}
 	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, level: level, poller: updater, alerts: alerting.engine,
-		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg}
+		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg, staleAfter: &staleNow}
 	var node *cluster.Node // set below on replicas; revokes reach the others through it
 	drill, stopDrill := startConversations(ctx, sources, log)
 	defer stopDrill()
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,
-		ConfigFile: o.config, Announce: notices, Screens: scr, Conversations: drill}
+		ConfigFile: o.config, Announce: notices, Screens: scr, Conversations: drill, Editing: edit}
 	if tp != nil {
 		srvOpts.KickElsewhere = func(ctx context.Context, key, reason string) error { return node.Kick(ctx, key, reason) }
 	}
@@ -196,6 +202,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv = server.New(srvOpts)
 	rl.srv, rl.convs = srv, drill
+	if err := loadEditedBoards(ctx, srv, boards); err != nil {
+		return err
+	}
 	httpSrv := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 
 	pollCtx, stopPolling := context.WithCancel(ctx)

@@ -213,9 +213,14 @@ func (w *secureCookieWriter) Unwrap() http.ResponseWriter { return w.ResponseWri
 func (a *authState) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ancestors := "'none'"
-		if isEmbedPath(r.URL.Path) {
+		switch {
+		case isEmbedPath(r.URL.Path):
 			ancestors = a.frameAncestors
-		} else {
+		case r.URL.Path == boardPreviewPath:
+			// The board editor shows its preview in a frame of its own page.
+			ancestors = "'self'"
+			w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+		default:
 			w.Header().Set("X-Frame-Options", "DENY")
 		}
 		h := w.Header()
@@ -226,5 +231,8 @@ func (a *authState) securityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// boardPreviewPath is the board editor's preview, framed by /admin/boards pages.
+const boardPreviewPath = "/admin/boards/preview"
 
 func isEmbedPath(p string) bool { return p == "/embed" || strings.HasPrefix(p, "/embed/") }

@@ -73,6 +73,8 @@ type Options struct {
 	// Announce keeps the announcements managers and integrations post to the walls.
 	// Nil means announcements are off. The caller runs it (Feed.Run) beside the server.
 	Announce *announce.Feed
+	// Editing is /admin/boards: boards edited in the browser, served after Boards.
+	Editing BoardEditing
 	// Conversations fetches the conversations behind a drill-down while someone has it
 	// open. Nil means drill-downs show none.
 	Conversations *convs.Manager
@@ -92,6 +94,7 @@ type Server struct {
 	live     *live
 	auth     *authState
 	screens  *screenState
+	edit     editState
 
 	reloads reloads
 
@@ -121,6 +124,7 @@ func New(opts Options) *Server {
 		opts.Boards = []views.Board{views.DefaultBoard()}
 	}
 	s.boards.Store(newBoardSet(opts.Boards, 1))
+	s.edit.cfg = opts.Boards
 	if opts.Hub.Logger == nil {
 		opts.Hub.Logger = s.log
 	}
@@ -188,6 +192,13 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/admin/screens/{id}/revoke", s.screenAction("revoke", s.revokeScreen))
 		r.Post("/admin/playlists", s.handlePlaylistCreate)
 		r.Post("/admin/playlists/{id}/delete", s.handlePlaylistDelete)
+		r.Get("/admin/boards", s.handleBoardsAdmin)
+		r.Get("/admin/boards/new", s.handleBoardNew)
+		r.Post("/admin/boards", s.handleBoardCreate)
+		r.Post("/admin/boards/preview", s.handleBoardPreview)
+		r.Get("/admin/boards/{id}/edit", s.handleBoardEdit)
+		r.Post("/admin/boards/{id}", s.handleBoardSave)
+		r.Post("/admin/boards/{id}/delete", s.handleBoardDelete)
 		r.Get("/admin/devices", s.handleDevices)
 		r.Post("/admin/devices", s.handleDeviceCreate)
 		r.Post("/admin/devices/{id}/revoke", s.handleDeviceRevoke)
