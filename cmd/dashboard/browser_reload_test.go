@@ -5,6 +5,7 @@ package main
 // shows the new board without reloading or reconnecting.
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,24 +17,32 @@ import (
 // reloadStatusJS is the text of the last reload's status line on /admin/config.
 const reloadStatusJS = `((document.querySelector('[data-testid="reload-status"]') || {}).textContent || '')`
 
-func TestBrowserReload(t *testing.T) {
-	browser := newBrowser(t)
+// reloadableWall is a demo app run from a config file of one public board "floor"
+// titled title, and a wall display open on it with its socket up. write replaces the
+// file's boards list.
+func reloadableWall(t *testing.T, browser context.Context, seed int64, title string) (app *demoApp, wall *tab, marker string, write func(boards string)) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ccdash.yaml")
-	write := func(boards string) {
+	write = func(boards string) {
 		t.Helper()
 		if err := os.WriteFile(path, []byte("boards:\n"+boards), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("  - {id: floor, title: First floor, public: true}\n")
-	app := startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: 25, config: path, dataDir: filepath.Join(dir, "data")})
-
-	wall := newTab(t, browser, chromedp.WithNewBrowserContext())
+	write("  - {id: floor, title: " + title + ", public: true}\n")
+	app = startDemoApp(t, appConfig{addr: "127.0.0.1:0", seed: seed, config: path, dataDir: filepath.Join(dir, "data")})
+	wall = newTab(t, browser, chromedp.WithNewBrowserContext())
 	wall.do(t, 10*time.Second, chromedp.EmulateViewport(1920, 1080))
-	marker := wall.open(t, app.Base+"/wall/floor")
+	marker = wall.open(t, app.Base+"/wall/floor")
 	wall.waitJS(t, 45*time.Second, "the wall with figures, its socket open", hasFiguresJS+` && document.getElementById('conn').hidden`)
 	evalJS[bool](t, wall, `(window.__opens = 0, document.body.addEventListener('htmx:wsOpen', () => window.__opens++), true)`)
+	return app, wall, marker, write
+}
+
+func TestBrowserReload(t *testing.T) {
+	browser := newBrowser(t)
+	app, wall, marker, write := reloadableWall(t, browser, 25, "First floor")
 
 	admin := newTab(t, browser, chromedp.WithNewBrowserContext())
 	admin.login(t, app)

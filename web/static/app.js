@@ -295,8 +295,44 @@
   // the old layout, so it is dropped and the page fetched at once, without the
   // spread a change on every screen gets.
   var switchNow = false;
+  // Messages that arrive while the page fetches itself are also kept (pending) and
+  // replayed, in order, onto the swapped-in page: the fetched page was rendered
+  // before some of them were sent, and without the replay their tiles would stay
+  // old until they next change. Replaying one the page already shows is harmless:
+  // a replace or delete by id lands the same, a list insertion first removes the
+  // row it brings (htmx:oobBeforeSwap), and the last message wins, as live. The
+  // queue is bounded: past PENDING_MAX (or after a switch) the page is simply fetched
+  // again.
+  var PENDING_MAX = 64;
+  var pending = [];
+  var refetchAgain = false;
+  var replaying = false;
+  var socket = null;
+  if (window.htmx && window.htmx.createWebSocket) {
+    var makeSocket = window.htmx.createWebSocket;
+    window.htmx.createWebSocket = function (url) { socket = makeSocket(url); return socket; };
+  }
+  function replayPending() {
+    var msgs = pending;
+    pending = [];
+    if (!socket || refetchAgain) return;
+    replaying = true;
+    try {
+      for (var i = 0; i < msgs.length; i++) socket.dispatchEvent(new MessageEvent('message', { data: msgs[i] }));
+    } finally {
+      replaying = false;
+    }
+  }
   body.addEventListener('htmx:wsBeforeMessage', function (evt) {
-    if (!/id="srv-ctl" data-cmd="switch"/.test(evt.detail.message || '')) return;
+    if (replaying) return;
+    var msg = evt.detail.message || '';
+    var moved = /id="srv-ctl" data-cmd="switch"/.test(msg);
+    if (refetching) {
+      // After a switch the page being fetched is another board's: fetch again.
+      if (pending.length < PENDING_MAX && !moved) pending.push(msg);
+      else refetchAgain = true;
+    }
+    if (!moved) return;
     evt.preventDefault();
     switchNow = true;
     checkShell();
@@ -305,6 +341,8 @@
     var rev = shellOf(document);
     if (refetching || !switchNow && (!rev || rev === shellRev)) return;
     refetching = true;
+    pending = [];
+    refetchAgain = false;
     var now = switchNow;
     switchNow = false;
     // Every screen hears a layout change at once: spread their fetches over two seconds.
@@ -317,10 +355,13 @@
       var doc = new DOMParser().parseFromString(html, 'text/html');
       swapPage(doc);
       shellRev = shellOf(doc);
+      replayPending();
+      switchNow = switchNow || refetchAgain; // too much came meanwhile: fetch again
     }, function () {
       // Leave the page as it is; the next layout change tries again.
       shellRev = rev || shellRev;
     }).then(function () {
+      pending = [];
       refetching = false;
       checkShell(); // a message may have brought a newer revision meanwhile
       tick();
@@ -367,6 +408,11 @@
     var f = evt.detail.fragment;
     if (!f) return;
     if (f.tagName === 'TEMPLATE') {
+      // A row inserted again (a replayed message) moves rather than doubles.
+      Array.prototype.forEach.call(f.content.children, function (row) {
+        var had = row.id && document.getElementById(row.id);
+        if (had && had !== evt.detail.target) had.remove();
+      });
       f.appendChild(f.content);
     } else if (f.firstElementChild && f.firstElementChild.tagName === 'TEMPLATE') {
       f.replaceChild(f.firstElementChild.content, f.firstElementChild);
