@@ -26,27 +26,36 @@ type replica struct {
 	done   chan struct{}
 }
 
-// fleet counts how many replicas run their poller at once.
+// fleet counts the replicas' pollers and their polls. A poll is what GuardTransport
+// lets through: only while the replica's Leading() holds, as for a vendor request.
 type fleet struct {
-	running, most atomic.Int32
+	running       atomic.Int32 // poller goroutines
+	polling, most atomic.Int32 // polls in flight now, and the most ever at once
 	polls         atomic.Int64
 	kicks         sync.Map // replica id → []string
 }
 
-func (f *fleet) lead(id int) func(ctx context.Context, out *snapshot.Store) error {
+// poll is one guarded vendor poll of 2 ms.
+func (f *fleet) poll(leading func() bool) {
+	if !leading() {
+		return
+	}
+	now := f.polling.Add(1)
+	defer f.polling.Add(-1)
+	for m := f.most.Load(); now > m && !f.most.CompareAndSwap(m, now); m = f.most.Load() {
+	}
+	f.polls.Add(1)
+	time.Sleep(2 * time.Millisecond)
+}
+
+func (f *fleet) lead(id int, leading func() bool) func(ctx context.Context, out *snapshot.Store) error {
 	return func(ctx context.Context, out *snapshot.Store) error {
-		now := f.running.Add(1)
+		f.running.Add(1)
 		defer f.running.Add(-1)
-		for {
-			if m := f.most.Load(); now > m && !f.most.CompareAndSwap(m, now) {
-				continue
-			}
-			break
-		}
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			f.polls.Add(1)
+			f.poll(leading)
 			st := snapshot.SourceStatus{ID: "sim", Kind: "sim", LastSuccess: time.Now()}
 			part := snapshot.Part{Source: "sim", Skills: []snapshot.Skill{{Key: "sim:1", ID: "1", Source: "sim", Name: fmt.Sprintf("by %d", id)}}}
 			out.Publish(snapshot.Merge(out.Load(), []snapshot.Part{part}, []snapshot.SourceStatus{st}, time.Now()))
@@ -73,7 +82,7 @@ func (f *fleet) start(t *testing.T, id int, url string, ttl time.Duration) *repl
 	t.Helper()
 	r := &replica{id: id, store: snapshot.NewStore(), done: make(chan struct{})}
 	n, err := New(Options{Client: newClient(t, url), Name: t.Name(), TTL: ttl, Heartbeat: 100 * time.Millisecond, Store: r.store,
-		Lead: f.lead(id), Kick: func(key, reason string) { f.kicks.Store(id, key+" "+reason) }})
+		Lead: f.lead(id, func() bool { return r.node.Leading() }), Kick: func(key, reason string) { f.kicks.Store(id, key+" "+reason) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +176,7 @@ func TestOneLeaderFollowersFollow(t *testing.T) {
 		t.Errorf("new leader's version %d went back from %d", ns.Version, ls.Version)
 	}
 	if m := f.most.Load(); m != 1 {
-		t.Errorf("at most %d pollers ran at once, want 1", m)
+		t.Errorf("at most %d replicas polled at once, want 1", m)
 	}
 }
 

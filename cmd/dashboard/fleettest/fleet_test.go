@@ -25,7 +25,7 @@ import (
 // Test timing: a short lease so failovers take seconds; the deadlines below are for
 // waiting on a loaded machine, never measures.
 const (
-	leaseTTL = 2 * time.Second
+	leaseTTL = 3 * time.Second
 	interval = 2 * time.Second
 	wait     = 60 * time.Second
 )
