@@ -204,7 +204,8 @@ func (s *Server) handleBoardPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	v := views.Variant{Board: b, Audience: views.Wall}
+	// The frame is laid out "sd" (app.css .board-preview), so the wall's script keeps it.
+	v := views.Variant{Board: b, Audience: views.Wall, Size: views.SizeSD}
 	if err := views.RenderPage(r.Context(), &buf, v, s.opts.Store.Load(), views.PageOpts{ServerNow: s.now()}); err != nil {
 		s.failHTML(w, r, err)
 		return
