@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/bolt"
@@ -49,12 +51,14 @@ func (a alerting) run(ctx context.Context) {
 	a.engine.Run(ctx)
 }
 
-// buildAnnouncements makes the announcement feed, kept in the state file so posted
-// announcements survive restarts; boards are the boards served at the time of a post.
-func buildAnnouncements(ctx context.Context, db *bolt.DB, log *slog.Logger, boards func() []views.Board) (*announce.Feed, error) {
-	st, err := bolt.NewAnnouncements(db)
+// buildAnnouncements makes the announcement feed, kept in the state file (or Redis on
+// replicas: rc set) so posted announcements survive restarts; boards are the boards
+// served at the time of a post. watch, set on replicas, keeps the feed following the
+// posts of the others.
+func buildAnnouncements(ctx context.Context, cfg *Config, db *bolt.DB, rc *redis.Client, log *slog.Logger, boards func() []views.Board) (*announce.Feed, watchFunc, error) {
+	st, watch, err := openAnnouncementStore(cfg, db, rc)
 	if err != nil {
-		return nil, fmt.Errorf("announcements: %w", err)
+		return nil, nil, err
 	}
 	ids := func() []string {
 		var out []string
@@ -63,5 +67,6 @@ func buildAnnouncements(ctx context.Context, db *bolt.DB, log *slog.Logger, boar
 		}
 		return out
 	}
-	return announce.New(ctx, announce.Options{Store: st, Boards: ids, Log: log})
+	feed, err := announce.New(ctx, announce.Options{Store: st, Boards: ids, Log: log})
+	return feed, watch, err
 }

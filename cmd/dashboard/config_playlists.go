@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/screens"
@@ -99,15 +101,16 @@ func buildPlaylists(cfgs []PlaylistConfig, boards map[string]bool) ([]screens.Pl
 }
 
 // buildScreens is the server's playlists: the config's, and the store of those made
-// on /admin/screens in data_dir/ccdash.db.
-func buildScreens(cfg *Config, db *bolt.DB) (server.ScreensOptions, error) {
+// on /admin/screens in data_dir/ccdash.db (or Redis on replicas: rc set, with watch
+// following the other replicas' changes).
+func buildScreens(cfg *Config, db *bolt.DB, rc *redis.Client) (server.ScreensOptions, watchFunc, error) {
 	ps, err := buildPlaylists(cfg.Playlists, cfg.boardIDs())
 	if err != nil {
-		return server.ScreensOptions{}, err
+		return server.ScreensOptions{}, nil, err
 	}
-	store, err := bolt.NewPlaylistStore(db)
+	store, watch, notify, err := openPlaylistStore(cfg, db, rc)
 	if err != nil {
-		return server.ScreensOptions{}, fmt.Errorf("playlists: %w", err)
+		return server.ScreensOptions{}, nil, err
 	}
-	return server.ScreensOptions{Playlists: ps, Store: store}, nil
+	return server.ScreensOptions{Playlists: ps, Store: store, Notify: notify}, watch, nil
 }

@@ -2,20 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
-
-	"github.com/ccdash/ccdash/internal/auth"
-	"github.com/ccdash/ccdash/internal/redistest"
 )
 
 // TestReplicasShareDevices: a wall linked on replica A opens on replica B, and revoking
@@ -24,19 +18,7 @@ import (
 // key for the fleet), so a load balancer needs no sticky sessions.
 func TestReplicasShareDevices(t *testing.T) {
 	t.Parallel()
-	srv := redistest.Start(t)
-	hash, err := auth.HashPassword("correct horse battery")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf("redis_url: %s\ncluster: {lease_ttl: 2s, heartbeat: 200ms}\nusers:\n  - {name: ada, role: admin, password_hash: %q}\n", srv.URL(), hash)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "ccdash.yaml")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	a := startApp(t, []string{"--config", path, "--addr", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "a")}, os.Getenv)
-	b := startApp(t, []string{"--config", path, "--addr", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "b")}, os.Getenv)
+	a, b := twoReplicas(t)
 
 	c := browser(t)
 	signIn(t, c, a.base, "ada", "correct horse battery")

@@ -156,12 +156,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	scr, err := buildScreens(cfg, access.db)
+	scr, watchScreens, err := buildScreens(cfg, access.db, access.redis)
 	if err != nil {
 		return err
 	}
 	var srv *server.Server // the feed checks posts against the boards served at the time
-	notices, err := buildAnnouncements(ctx, access.db, log, func() []views.Board { return srv.Boards() })
+	notices, watchNotices, err := buildAnnouncements(ctx, cfg, access.db, access.redis, log, func() []views.Board { return srv.Boards() })
 	if err != nil {
 		return err
 	}
@@ -221,6 +221,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	go srv.Run(pollCtx)
 	go notices.Run(pollCtx) // expires announcements at their time
+	followReplicas(pollCtx, watchNotices, notices.Reload, watchScreens, srv.ReloadScreens, log)
 	go access.run(pollCtx)
 	alertsDone := make(chan struct{})
 	go func() {

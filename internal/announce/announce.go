@@ -134,7 +134,8 @@ func newID() string {
 }
 
 // Store keeps the active announcements so they survive restarts. Implementations:
-// internal/bolt (embedded, in data_dir); each must pass storetest.Announcements.
+// internal/bolt (embedded, in data_dir) and internal/redisstore (replicas, which
+// call Feed.Reload on its change notification); each must pass storetest.Announcements.
 type Store interface {
 	// List returns every kept announcement, in any order.
 	List(ctx context.Context) ([]Announcement, error)

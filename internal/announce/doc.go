@@ -6,8 +6,9 @@
 // A Feed keeps the active announcements in memory, writes each post and withdrawal to
 // its Store before answering (a posted announcement survives a restart), and runs one
 // timer for the next expiry, so an announcement leaves every wall at its time without
-// any page asking. Implementations of Store live in internal/bolt (embedded) and later
-// internal/redis; internal/storetest holds the contract both must pass.
+// any page asking. Implementations of Store live in internal/bolt (embedded) and
+// internal/redisstore (replicas: Reload follows the others' posts); internal/storetest
+// holds the contract both must pass.
 //
 // Import rule: internal/snapshot only (its CleanText makes posted text safe to show).
 package announce

@@ -3,7 +3,9 @@
 // (devices.go) so a wall linked on one replica opens on every other; embed-link
 // revocations (embeds.go), API tokens (apitokens.go), state-since times
 // (statesince.go), the shared signing keys (keys.go); history (history.go), written
-// by the lease holder and read by all. Each passes the
+// by the lease holder and read by all; announcements and playlists
+// (announcements.go, playlists.go), whose writes also notify the other replicas
+// (changes.go) so their in-memory feeds and screens reload. Each passes the
 // same internal/storetest suite as its bolt twin, against a real redis-server. Keys live
 // under one prefix per fleet, ccdash:{name}: (the cluster name), beside the leader lease.
 //

@@ -199,6 +199,7 @@ func (s *Server) bindScreen(_ http.ResponseWriter, r *http.Request, p auth.Princ
 	}
 	s.screens.remember(id, b)
 	s.retarget(r.Context(), id)
+	s.notifyScreens(r.Context())
 	s.log.Info("screen bound", "device", id, "board", b.Board, "playlist", b.Playlist, "by", p.Name)
 	return nil
 }

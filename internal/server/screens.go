@@ -32,6 +32,9 @@ type ScreensOptions struct {
 	Tick time.Duration
 	// Pairing bounds the pending pairing codes. Zero means screens' defaults.
 	Pairing screens.PairingOptions
+	// Notify tells the other replicas that a screen was rebound, so the one holding
+	// its socket switches it (they call ReloadScreens). Nil on a single replica.
+	Notify func(ctx context.Context) error
 }
 
 // screenState is the server's view of its wall displays: the playlists (config and
