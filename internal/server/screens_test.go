@@ -248,11 +248,10 @@ func grepLines(s, sub string) string {
 	return strings.Join(out, "\n")
 }
 
-func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
-	t.Parallel()
-	e := newAuthEnv(t, func(o *Options) {
-		o.Screens.Pairing = screens.PairingOptions{MaxPending: 3, PerAddr: 10}
-	})
+// waitingTV opens /pair in a new browser: it returns the browser, the page, its
+// code and a poll of its wait URL.
+func waitingTV(t *testing.T, e *authEnv) (*http.Client, resp, string, func() resp) {
+	t.Helper()
 	tv := e.client(t)
 	r := do(t, tv, "GET", e.ts.URL+"/pair", nil)
 	code := regexp.MustCompile(`data-testid="pair-code">(\d{6})<`).FindStringSubmatch(r.body)
@@ -260,20 +259,37 @@ func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
 	if r.code != 200 || code == nil || wait == nil || !strings.Contains(r.body, "<svg") {
 		t.Fatalf("/pair: %d %.500s", r.code, r.body)
 	}
-	if c := r.header.Values("Set-Cookie"); len(c) > 0 && strings.Contains(strings.Join(c, " "), auth.SessionCookieName) {
-		t.Errorf("/pair made a session: %v", c)
-	}
 	poll := func() resp { return do(t, tv, "GET", e.ts.URL+"/pair/wait?t="+url.QueryEscape(wait[1]), nil) }
-	if p := poll(); p.code != 200 || !strings.Contains(p.body, `"waiting"`) {
-		t.Fatalf("wait before pairing: %d %s", p.code, p.body)
-	}
+	return tv, r, code[1], poll
+}
+
+// pairAs has the admin enter code on /admin/screens, pairing it to the lobby board
+// as name; it returns the admin's browser and the form it sent.
+func pairAs(t *testing.T, e *authEnv, code, name string) (*http.Client, url.Values) {
+	t.Helper()
 	adm := e.client(t)
 	e.login(t, adm, "admin", adminPW)
-	tok := e.csrfFrom(t, adm, "/admin/screens?code="+code[1])
-	form := url.Values{"csrf_token": {tok}, "code": {code[1]}, "name": {"Lobby TV"}, "target": {"board:lobby"}}
+	tok := e.csrfFrom(t, adm, "/admin/screens?code="+code)
+	form := url.Values{"csrf_token": {tok}, "code": {code}, "name": {name}, "target": {"board:lobby"}}
 	if r := do(t, adm, "POST", e.ts.URL+"/admin/screens/pair", form); r.code != http.StatusSeeOther {
 		t.Fatalf("pair: %d %.500s", r.code, r.body)
 	}
+	return adm, form
+}
+
+func TestPairingTurnsAWaitingTVIntoADevice(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, func(o *Options) {
+		o.Screens.Pairing = screens.PairingOptions{MaxPending: 3, PerAddr: 10}
+	})
+	tv, r, code, poll := waitingTV(t, e)
+	if c := r.header.Values("Set-Cookie"); len(c) > 0 && strings.Contains(strings.Join(c, " "), auth.SessionCookieName) {
+		t.Errorf("/pair made a session: %v", c)
+	}
+	if p := poll(); p.code != 200 || !strings.Contains(p.body, `"waiting"`) {
+		t.Fatalf("wait before pairing: %d %s", p.code, p.body)
+	}
+	adm, form := pairAs(t, e, code, "Lobby TV")
 	p := poll()
 	var paired struct{ Status, URL string }
 	if err := json.Unmarshal([]byte(p.body), &paired); p.code != 200 || err != nil || paired.Status != "paired" || !strings.HasPrefix(paired.URL, "/wall/lobby?device=") {
