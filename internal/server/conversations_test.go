@@ -77,7 +77,7 @@ func newConvsEnv(t *testing.T, budget *poller.Budget, transcripts bool) *convsEn
 		t.Fatal(err)
 	}
 	e.lp = lp
-	e.skill = busiestMessagingSkill(sim)
+	e.skill = sim.BusiestLivePersonSkill("lp")
 	ctx, cancel := context.WithCancel(context.Background())
 	e.m = convs.New(ctx, map[string]convs.Fetcher{"lp": lp}, convs.Options{Interval: convsTick, Linger: convsLinger})
 	e.stopped = func() { cancel(); e.m.Wait() }
@@ -93,24 +93,6 @@ func newConvsEnv(t *testing.T, budget *poller.Budget, transcripts bool) *convsEn
 	snap.Sources = append(snap.Sources, snapshot.SourceStatus{ID: "lp", Kind: "liveperson", LastSuccess: snap.TakenAt})
 	e.store.Publish(snap)
 	return e
-}
-
-// busiestMessagingSkill is the simulator's LivePerson skill with the most open
-// messaging conversations, as a snapshot skill of source "lp".
-func busiestMessagingSkill(sim *simulator.Simulator) snapshot.Skill {
-	var best simulator.SkillTruth
-	most := -1
-	for _, sk := range sim.Truth().Skills {
-		open, _ := sim.Conversations(sk.ID)
-		if sk.Vendor == simulator.VendorLivePerson && len(open) > most {
-			best, most = sk, len(open)
-		}
-	}
-	out := snapshot.Skill{Key: "lp:" + best.ID, ID: best.ID, Source: "lp", Name: best.Name}
-	for _, ch := range best.Channels {
-		out.Queues = append(out.Queues, snapshot.Queue{Channel: ch})
-	}
-	return out
 }
 
 func (e *convsEnv) vendorRequests() int { return e.sim.Requests(convsPath) + e.sim.Requests(chatsPath) }

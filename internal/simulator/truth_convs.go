@@ -97,3 +97,21 @@ func (s *Simulator) Conversations(skill string) (open, unanswered []ConvTruth) {
 	})
 	return open, unanswered
 }
+
+// BusiestLivePersonSkill is the LivePerson skill with the most open messaging
+// conversations now, as a snapshot skill of source (the drill-down tests' subject).
+func (s *Simulator) BusiestLivePersonSkill(source string) snapshot.Skill {
+	var best SkillTruth
+	most := -1
+	for _, sk := range s.Truth().Skills {
+		open, _ := s.Conversations(sk.ID)
+		if sk.Vendor == VendorLivePerson && len(open) > most {
+			best, most = sk, len(open)
+		}
+	}
+	out := snapshot.Skill{Key: source + ":" + best.ID, ID: best.ID, Source: source, Name: best.Name}
+	for _, ch := range best.Channels {
+		out.Queues = append(out.Queues, snapshot.Queue{Channel: ch})
+	}
+	return out
+}
