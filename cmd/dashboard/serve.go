@@ -189,7 +189,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, level: level, poller: updater, alerts: alerting.engine,
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg, staleAfter: &staleNow}
 	var node *cluster.Node // set below on replicas; revokes reach the others through it
-	drill, stopDrill := startConversations(ctx, sources, log)
+	// On replicas only the leader fetches drill-down lists (writesHistory: "this replica leads").
+	drill, stopDrill := startConversations(ctx, sources, conversationsFleet(access.redis, access.prefix, writesHistory), log)
 	defer stopDrill()
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,

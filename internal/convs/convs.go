@@ -30,6 +30,12 @@ type Options struct {
 	Timeout time.Duration
 	// Log receives failed refreshes. Nil means slog.Default().
 	Log *slog.Logger
+	// Fleet shares the lists with the other replicas (fleet.go); nil means a single
+	// replica.
+	Fleet Fleet
+	// Sync is how often, with a Fleet, this replica announces its viewers' interest,
+	// the leader reads everyone's, and followers read the leader's lists. Zero means 2s.
+	Sync time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +51,9 @@ func (o Options) withDefaults() Options {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
+	if o.Sync <= 0 {
+		o.Sync = 2 * time.Second
+	}
 	return o
 }
 
@@ -59,6 +68,8 @@ type Manager struct {
 	version  uint64
 	changed  chan struct{}
 	wg       sync.WaitGroup
+	announce chan struct{} // a viewer arrived: announce now; buffered 1
+	leading  bool          // the role the last fleet sync saw
 
 	fetches atomic.Int64
 }
@@ -70,7 +81,13 @@ func New(ctx context.Context, fetchers map[string]Fetcher, opts Options) *Manage
 	for id, f := range fetchers {
 		fs[id] = f
 	}
-	return &Manager{ctx: ctx, fetchers: fs, opts: opts.withDefaults(), loops: map[string]*loop{}, changed: make(chan struct{})}
+	m := &Manager{ctx: ctx, fetchers: fs, opts: opts.withDefaults(), loops: map[string]*loop{},
+		changed: make(chan struct{}), announce: make(chan struct{}, 1)}
+	if m.opts.Fleet != nil {
+		m.wg.Add(1)
+		go m.syncFleet()
+	}
+	return m
 }
 
 // SetFetcher replaces source's fetcher (a reloaded source: its new client and budget),
@@ -101,6 +118,13 @@ type loop struct {
 	refs, textRefs int
 	list           *snapshot.Conversations // nil until the first fetch returns
 	version        uint64
+
+	// With a Fleet: another replica wants the list (the leader fetches for it), one of
+	// them with text; now asks for a refresh at once (the role changed); seen is the
+	// leader's list last shown (seenText: with its text).
+	remote, remoteText, now bool
+	seen                    *snapshot.Conversations
+	seenText                bool
 }
 
 // Supports reports whether sk's source can list conversations.
@@ -124,10 +148,7 @@ func (m *Manager) Watch(sk snapshot.Skill, text bool) (release func(), ok bool) 
 	}
 	l := m.loops[sk.Key]
 	if l == nil {
-		l = &loop{skill: sk, f: f, wake: make(chan struct{}, 1)}
-		m.loops[sk.Key] = l
-		m.wg.Add(1)
-		go m.run(l)
+		l = m.startLocked(sk, f)
 	}
 	l.refs++
 	if text {
@@ -135,8 +156,21 @@ func (m *Manager) Watch(sk snapshot.Skill, text bool) (release func(), ok bool) 
 	}
 	m.mu.Unlock()
 	l.signal()
+	select {
+	case m.announce <- struct{}{}:
+	default:
+	}
 	var once sync.Once
 	return func() { once.Do(func() { m.release(l, text) }) }, true
+}
+
+// startLocked starts sk's loop.
+func (m *Manager) startLocked(sk snapshot.Skill, f Fetcher) *loop {
+	l := &loop{skill: sk, f: f, wake: make(chan struct{}, 1)}
+	m.loops[sk.Key] = l
+	m.wg.Add(1)
+	go m.run(l)
+	return l
 }
 
 func (m *Manager) release(l *loop, text bool) {
@@ -209,11 +243,14 @@ func (m *Manager) run(l *loop) {
 				pending = true
 				continue
 			}
-			m.fetch(l, text)
+			next := m.refresh(l, text)
 			hadText = text
-			due.Reset(m.opts.Interval)
+			due.Reset(next)
 		case <-l.wake:
 			refs, text := l.viewers(m)
+			if l.takeNow(m) {
+				pending = true
+			}
 			switch {
 			case refs == 0 && lingerC == nil:
 				lingerC = time.After(m.opts.Linger)
@@ -241,14 +278,27 @@ func (l *loop) viewers(m *Manager) (refs int, text bool) {
 	if l.f == nil {
 		return 0, false // the source is gone: nothing to fetch from
 	}
-	return l.refs, l.textRefs > 0
+	refs = l.refs
+	if l.remote {
+		refs++ // every other replica's viewers count as one
+	}
+	return refs, l.textRefs > 0 || l.remoteText
+}
+
+// takeNow reports (once) that the role changed and l should refresh at once.
+func (l *loop) takeNow(m *Manager) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := l.now
+	l.now = false
+	return now
 }
 
 // retire removes l if still nobody watches it.
 func (m *Manager) retire(l *loop) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if l.refs > 0 {
+	if l.refs > 0 || l.remote {
 		return false
 	}
 	delete(m.loops, l.skill.Key)
@@ -256,20 +306,22 @@ func (m *Manager) retire(l *loop) bool {
 	return true
 }
 
-// fetch refreshes l's list. A failure keeps the last good lists and says why.
-func (m *Manager) fetch(l *loop, text bool) {
+// fetch refreshes l's list from the vendor and returns what it fetched, before the
+// text is dropped for this replica (ok false: nothing was fetched). A failure keeps
+// the last good lists and says why.
+func (m *Manager) fetch(l *loop, text bool) (fetched snapshot.Conversations, ok bool) {
 	m.mu.Lock()
 	f := l.f
 	m.mu.Unlock()
 	if f == nil {
-		return
+		return fetched, false
 	}
 	m.fetches.Add(1)
 	ctx, cancel := context.WithTimeout(m.ctx, m.opts.Timeout)
 	got, err := f.Conversations(ctx, l.skill.ID, l.skill.Channels(), text)
 	cancel()
 	if m.ctx.Err() != nil {
-		return
+		return fetched, false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -282,12 +334,15 @@ func (m *Manager) fetch(l *loop, text bool) {
 		prev.Err = "Last refresh failed: " + summary(err) + " — showing the previous list."
 		got = prev
 	}
+	got.Skill = l.skill.Key
+	fetched = got
 	if l.textRefs == 0 {
 		got = *withoutText(&got) // the last text viewer left during the fetch
 	}
 	got.Skill = l.skill.Key
 	l.list = &got
 	m.bumpLocked(l)
+	return fetched, true
 }
 
 // bumpLocked records a change of l and wakes whoever waits on Changed.

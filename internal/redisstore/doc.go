@@ -5,7 +5,8 @@
 // (statesince.go), the shared signing keys (keys.go); history (history.go), written
 // by the lease holder and read by all; announcements and playlists
 // (announcements.go, playlists.go), whose writes also notify the other replicas
-// (changes.go) so their in-memory feeds and screens reload. Each passes the
+// (changes.go) so their in-memory feeds and screens reload; the drill-downs' interest
+// and lists (convs.go, a convs.Fleet). Each passes the
 // same internal/storetest suite as its bolt twin, against a real redis-server. Keys live
 // under one prefix per fleet, ccdash:{name}: (the cluster name), beside the leader lease.
 //
