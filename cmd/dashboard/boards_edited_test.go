@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // editorSession signs in to app as its admin and returns the client and a CSRF token.
@@ -116,4 +117,22 @@ func TestEditedBoardsSurviveRestartAndReload(t *testing.T) {
 	app.stop(t)
 	app = startDemoApp(t, cfg)
 	served("after a restart")
+}
+
+// FuzzEditedBoardParser: any stored text is either refused with an error or is a
+// board that passes views.Board.Validate; nothing panics.
+func FuzzEditedBoardParser(f *testing.F) {
+	f.Add([]byte("id: sales\ntitle: \"Sales\"\nthresholds:\n  waiting_warn: 4\n"))
+	f.Add([]byte("- a\n- b\n"))
+	f.Add([]byte("id: x\nalerts: {rules: []}\n"))
+	f.Add([]byte("id: x\ntitle: ${HOME}\n"))
+	parse := editedBoardParser("", f.TempDir(), func() time.Duration { return 45 * time.Second })
+	f.Fuzz(func(t *testing.T, src []byte) {
+		b, err := parse(src)
+		if err == nil {
+			if verr := b.Validate(); verr != nil {
+				t.Fatalf("parsed a board that does not validate: %v\n%s", verr, src)
+			}
+		}
+	})
 }

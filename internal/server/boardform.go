@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,9 +82,12 @@ type boardValues struct {
 // valuesFromForm reads a posted board form. Tiles come as tile.<kind>=<position>
 // (blank: not shown), so their order is set without script.
 func valuesFromForm(f url.Values) boardValues {
-	v := boardValues{fields: map[string]string{}, skills: f["skills"]}
+	v := boardValues{fields: map[string]string{}}
+	for _, sk := range f["skills"] {
+		v.skills = append(v.skills, formText(sk))
+	}
 	for _, k := range textKeys {
-		v.fields[k] = strings.TrimSpace(f.Get(k))
+		v.fields[k] = formText(f.Get(k))
 	}
 	for _, k := range flagKeys {
 		if f.Get(k) != "" {
@@ -91,7 +95,7 @@ func valuesFromForm(f url.Values) boardValues {
 		}
 	}
 	for _, fk := range thresholdKeys {
-		v.fields[fk.key] = strings.TrimSpace(f.Get(fk.key))
+		v.fields[fk.key] = formText(f.Get(fk.key))
 	}
 	type pos struct {
 		kind string
@@ -115,6 +119,10 @@ func valuesFromForm(f url.Values) boardValues {
 	}
 	return v
 }
+
+// formText is a posted value as the YAML holds it: trimmed, and valid UTF-8 (YAML
+// cannot carry other bytes; a browser never sends them).
+func formText(s string) string { return strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")) }
 
 // valuesFromBoard fills the form from a served board (a copy of a config-file board).
 func valuesFromBoard(b views.Board) boardValues {
@@ -146,7 +154,9 @@ func valuesFromYAML(src string) (boardValues, error) {
 		switch t := val.(type) {
 		case map[string]any:
 			for sk, sv := range t {
-				v.fields[k+"."+sk] = scalar(sv)
+				if sv != nil { // null: the default, as if left out
+					v.fields[k+"."+sk] = scalar(sv)
+				}
 			}
 		case []any:
 			for _, item := range t {
@@ -156,6 +166,7 @@ func valuesFromYAML(src string) (boardValues, error) {
 					v.skills = append(v.skills, scalar(item))
 				}
 			}
+		case nil:
 		default:
 			v.fields[k] = scalar(t)
 		}
@@ -236,18 +247,15 @@ func (v boardValues) yaml() string {
 	return string(out)
 }
 
-// plain is s as a YAML scalar the way a person types it in the file ("5", "90s");
-// text YAML would read as something else (a list, a mapping) is quoted, so it
-// reaches the config's parser as the string it is and fails there like in a file.
+// plain is s as a YAML scalar the way a person types a number, duration or flag in
+// the file ("5", "90s", "1m30s"), so the config's parser reads it as it reads a file;
+// anything else is quoted, reaching the parser as the string it is (and failing
+// there like in a file) — never as YAML syntax of its own.
 func plain(s string) *yaml.Node {
-	var probe any
-	if err := yaml.Unmarshal([]byte(s), &probe); err == nil {
-		switch probe.(type) {
-		case string, int, float64, bool:
-			if !strings.ContainsAny(s, "\n#") {
-				return &yaml.Node{Kind: yaml.ScalarNode, Value: s}
-			}
-		}
+	if plainScalar.MatchString(s) {
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: s}
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
 }
+
+var plainScalar = regexp.MustCompile(`^[0-9A-Za-z.+-]{1,32}$`)

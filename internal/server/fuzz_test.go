@@ -3,8 +3,10 @@ package server
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -81,4 +83,39 @@ func sendable(q string) string {
 		}
 	}
 	return b.String()
+}
+
+// FuzzBoardForm: whatever a board form posts, its YAML reads back as the same
+// values and no field's text can add or change another key.
+func FuzzBoardForm(f *testing.F) {
+	f.Add("Sales", "5", "90s", "#3366cc", "comm100:1")
+	f.Add("a: b\nc: [d", "1e9", "- x", "\"'", "{k: v}")
+	f.Add("${HOME} # note", "true", "null", "~", "&a *a")
+	f.Fuzz(func(t *testing.T, title, warn, dur, accent, skill string) {
+		form := url.Values{"id": {"sales"}, "title": {title}, "accent": {accent}, "skills": {skill},
+			"thresholds.waiting_warn": {warn}, "thresholds.longest_wait_warn": {dur}, "tile.agents": {warn}}
+		in := valuesFromForm(form)
+		out, err := valuesFromYAML(in.yaml())
+		if err != nil {
+			t.Fatalf("the form's YAML does not parse: %v\n%s", err, in.yaml())
+		}
+		for _, k := range []string{"id", "title", "accent"} {
+			if out.fields[k] != in.fields[k] {
+				t.Fatalf("%s reads back %q, the form had %q\n%s", k, out.fields[k], in.fields[k], in.yaml())
+			}
+		}
+		for k := range out.fields {
+			if in.fields[k] == "" {
+				t.Fatalf("key %q appeared from other fields' text\n%s", k, in.yaml())
+			}
+		}
+		// Numbers may read back normalized (1e3 → 1000); once read, they stay put.
+		again, err := valuesFromYAML(out.yaml())
+		if err != nil || !maps.Equal(again.fields, out.fields) {
+			t.Fatalf("not stable: %v → %v (%v)", out.fields, again.fields, err)
+		}
+		if !slices.Equal(in.skills, out.skills) || !slices.Equal(in.tiles, out.tiles) {
+			t.Fatalf("lists changed: %v %v → %v %v", in.skills, in.tiles, out.skills, out.tiles)
+		}
+	})
 }
