@@ -253,3 +253,34 @@ func TestBoardPreview(t *testing.T) {
 		t.Errorf("preview stored or served the board: %+v", got)
 	}
 }
+
+// TestBoardEditorAdminsOnly: a manager is refused every /admin/boards route (403),
+// anyone signed out is sent to sign in, and nothing is stored.
+func TestBoardEditorAdminsOnly(t *testing.T) {
+	t.Parallel()
+	e := newEditorEnv(t, nil)
+	mgr := e.client(t)
+	e.login(t, mgr, "manager", managerPW)
+	tok := e.csrfFrom(t, mgr, "/login")
+	anon := e.client(t)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/admin/boards"}, {"GET", "/admin/boards/new"}, {"POST", "/admin/boards"},
+		{"POST", "/admin/boards/preview"}, {"GET", "/admin/boards/x/edit"}, {"POST", "/admin/boards/x"}, {"POST", "/admin/boards/x/delete"},
+	} {
+		var form url.Values
+		if c.method == "POST" {
+			form = url.Values{"csrf_token": {tok}, "id": {"x"}}
+		}
+		if r := do(t, mgr, c.method, e.ts.URL+c.path, form); r.code != http.StatusForbidden || !strings.Contains(r.body, "Only administrators") {
+			t.Errorf("manager %s %s: %d, want 403 for not being an admin:\n%.300s", c.method, c.path, r.code, grepLines(r.body, "error"))
+		}
+		if c.method == "GET" {
+			if r := do(t, anon, c.method, e.ts.URL+c.path, nil); r.code != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+				t.Errorf("signed out %s %s: %d %q, want the login page", c.method, c.path, r.code, r.header.Get("Location"))
+			}
+		}
+	}
+	if got, _ := e.store.List(context.Background()); len(got) != 0 {
+		t.Errorf("a manager's posts stored %+v", got)
+	}
+}
