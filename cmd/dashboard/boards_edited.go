@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccdash/ccdash/internal/bolt"
@@ -14,13 +15,14 @@ import (
 )
 
 // editedBoards is the server's BoardEditing: the boards edited on /admin/boards,
-// kept in data_dir/ccdash.db, parsed by editedBoardParser.
-func editedBoards(db *bolt.DB, publicURL, dataDir string, staleAfter func() time.Duration) (server.BoardEditing, error) {
-	st, err := bolt.NewBoardStore(db)
+// kept in data_dir/ccdash.db (or Redis on replicas: rc set, with watch following the
+// other replicas' edits), parsed by editedBoardParser.
+func editedBoards(cfg *Config, db *bolt.DB, rc *redis.Client, staleAfter func() time.Duration) (server.BoardEditing, watchFunc, error) {
+	st, audit, watch, err := openBoardStore(cfg, db, rc)
 	if err != nil {
-		return server.BoardEditing{}, fmt.Errorf("edited boards: %w", err)
+		return server.BoardEditing{}, nil, err
 	}
-	return server.BoardEditing{Store: st, Audit: st, Parse: editedBoardParser(publicURL, dataDir, staleAfter)}, nil
+	return server.BoardEditing{Store: st, Audit: audit, Parse: editedBoardParser(cfg.PublicURL, cfg.DataDir, staleAfter)}, watch, nil
 }
 
 // editedBoardParser parses an edited board — one entry of a boards list, as YAML —

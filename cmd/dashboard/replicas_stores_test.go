@@ -14,10 +14,11 @@ import (
 	"github.com/ccdash/ccdash/internal/redistest"
 )
 
-// TestReplicasShareAnnouncementsAndPlaylists: an announcement posted on replica A is
-// active on replica B (its walls), and a playlist saved on A is listed on B's screens
-// page — both through Redis, B told by the change notification.
-func TestReplicasShareAnnouncementsAndPlaylists(t *testing.T) {
+// TestReplicasShareAnnouncementsPlaylistsBoards: an announcement posted on replica A
+// is active on replica B (its walls), a playlist saved on A is listed on B's screens
+// page, and a board made on A's /admin/boards is served by B — all through Redis, B
+// told by the change notification.
+func TestReplicasShareAnnouncementsPlaylistsBoards(t *testing.T) {
 	t.Parallel()
 	a, b := twoReplicas(t)
 	c := browser(t)
@@ -35,6 +36,10 @@ func TestReplicasShareAnnouncementsAndPlaylists(t *testing.T) {
 	if code, body := fetch(t, c, http.MethodPost, a.base+"/admin/playlists", pl); code != http.StatusSeeOther && code != http.StatusOK {
 		t.Fatalf("playlist on A: %d %.300s", code, body)
 	}
+	board := url.Values{"csrf_token": {tok[1]}, "id": {"sales"}, "title": {"Sales edited on A"}, "public": {"1"}}
+	if code, body := fetch(t, c, http.MethodPost, a.base+"/admin/boards", board); code != http.StatusSeeOther {
+		t.Fatalf("board on A: %d %.300s", code, body)
+	}
 	until(t, "the announcement on B", func() bool {
 		_, body := fetch(t, c, http.MethodGet, b.base+"/api/v1/announcements", nil)
 		return strings.Contains(body, "Huddle by the window at 3")
@@ -42,6 +47,10 @@ func TestReplicasShareAnnouncementsAndPlaylists(t *testing.T) {
 	until(t, "the playlist on B's screens page", func() bool {
 		_, body := fetch(t, c, http.MethodGet, b.base+"/admin/screens", nil)
 		return strings.Contains(body, "Floor rota")
+	})
+	until(t, "the edited board on B", func() bool {
+		code, body := fetch(t, browser(t), http.MethodGet, b.base+"/wall/sales", nil)
+		return code == http.StatusOK && strings.Contains(body, "Sales edited on A")
 	})
 }
 

@@ -182,7 +182,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}}
 		updater = tp
 	}
-	edit, err := editedBoards(access.db, cfg.PublicURL, cfg.DataDir, func() time.Duration { return time.Duration(staleNow.Load()) })
+	edit, watchBoards, err := editedBoards(cfg, access.db, access.redis, func() time.Duration { return time.Duration(staleNow.Load()) })
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	go srv.Run(pollCtx)
 	go notices.Run(pollCtx) // expires announcements at their time
-	followReplicas(pollCtx, watchNotices, notices.Reload, watchScreens, srv.ReloadScreens, log)
+	followReplicas(pollCtx, log, follower{"announcements", watchNotices, notices.Reload},
+		follower{"screens", watchScreens, srv.ReloadScreens}, follower{"edited boards", watchBoards, srv.ReloadBoards})
 	go access.run(pollCtx)
 	alertsDone := make(chan struct{})
 	go func() {

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/ccdash/ccdash/internal/announce"
+	"github.com/ccdash/ccdash/internal/boardstore"
 	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/cluster"
 	"github.com/ccdash/ccdash/internal/history"
@@ -66,22 +67,37 @@ func openPlaylistStore(cfg *Config, db *bolt.DB, rc *redis.Client) (st screens.S
 	return bst, nil, nil, nil
 }
 
-// followReplicas keeps the announcement feed and the screens following the changes
-// the other replicas make, until ctx is done (replicas only: the watches are nil
-// otherwise).
-func followReplicas(ctx context.Context, notices watchFunc, reloadNotices func(context.Context) error,
-	screens watchFunc, reloadScreens func(context.Context) error, log *slog.Logger) {
-	for _, w := range []struct {
-		watch  watchFunc
-		reload func(context.Context) error
-		what   string
-	}{{notices, reloadNotices, "announcements"}, {screens, reloadScreens, "screens"}} {
-		if w.watch == nil {
+// openBoardStore is the boards edited on /admin/boards and their audit log, in the
+// state file or the fleet's.
+func openBoardStore(cfg *Config, db *bolt.DB, rc *redis.Client) (boardstore.Store, boardstore.Audit, watchFunc, error) {
+	if rc != nil {
+		st := redisstore.NewBoards(rc, clusterPrefix(cfg))
+		return st, st, st.Watch, nil
+	}
+	st, err := bolt.NewBoardStore(db)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("edited boards: %w", err)
+	}
+	return st, st, nil, nil
+}
+
+// follower is one in-memory copy of a shared store to keep current: watch (nil on a
+// single replica) calls reload after every change another replica makes.
+type follower struct {
+	what   string
+	watch  watchFunc
+	reload func(context.Context) error
+}
+
+// followReplicas keeps every follower current until ctx is done.
+func followReplicas(ctx context.Context, log *slog.Logger, fs ...follower) {
+	for _, f := range fs {
+		if f.watch == nil {
 			continue
 		}
-		go w.watch(ctx, func(ctx context.Context) {
-			if err := w.reload(ctx); err != nil && ctx.Err() == nil {
-				log.Warn(w.what+" not reloaded from redis", "err", err)
+		go f.watch(ctx, func(ctx context.Context) {
+			if err := f.reload(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(f.what+" not reloaded from redis", "err", err)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -15,50 +14,28 @@ import (
 // every replica's feed at their time. Each write also bumps a version and notifies
 // (changes), so the other replicas' feeds reload within a round trip: Watch.
 type Announcements struct {
-	c    *redis.Client
-	key  string
-	news changes
+	h notedHash[announce.Announcement]
 }
 
 var _ announce.Store = (*Announcements)(nil)
 
 // NewAnnouncements returns the announcement store under prefix (Prefix(name)).
 func NewAnnouncements(c *redis.Client, prefix string) *Announcements {
-	return &Announcements{c: c, key: prefix + "announcements", news: newChanges(c, prefix+"announcements")}
+	return &Announcements{h: newNotedHash[announce.Announcement](c, prefix+"announcements")}
 }
 
 // List implements announce.Store.
 func (s *Announcements) List(ctx context.Context) ([]announce.Announcement, error) {
-	all, err := s.c.HGetAll(ctx, s.key).Result()
+	as, err := s.h.list(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: announcements: %w", err)
 	}
-	out := make([]announce.Announcement, 0, len(all))
-	for id, raw := range all {
-		var a announce.Announcement
-		if err := json.Unmarshal([]byte(raw), &a); err != nil {
-			return nil, fmt.Errorf("redisstore: announcements: %q: %w", id, err)
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return as, nil
 }
 
 // Put implements announce.Store.
 func (s *Announcements) Put(ctx context.Context, a announce.Announcement) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	v, err := json.Marshal(a)
-	if err != nil {
-		return fmt.Errorf("redisstore: announcements: %w", err)
-	}
-	_, err = s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.key, a.ID, v)
-		s.news.note(ctx, p)
-		return nil
-	})
-	if err != nil {
+	if err := s.h.put(ctx, a.ID, a); err != nil {
 		return fmt.Errorf("redisstore: announcements: put: %w", err)
 	}
 	return nil
@@ -66,15 +43,7 @@ func (s *Announcements) Put(ctx context.Context, a announce.Announcement) error 
 
 // Delete implements announce.Store.
 func (s *Announcements) Delete(ctx context.Context, ids ...string) error {
-	if err := ctx.Err(); err != nil || len(ids) == 0 {
-		return err
-	}
-	_, err := s.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HDel(ctx, s.key, ids...)
-		s.news.note(ctx, p)
-		return nil
-	})
-	if err != nil {
+	if _, err := s.h.del(ctx, ids...); err != nil {
 		return fmt.Errorf("redisstore: announcements: delete: %w", err)
 	}
 	return nil
@@ -83,5 +52,5 @@ func (s *Announcements) Delete(ctx context.Context, ids ...string) error {
 // Watch calls reload after every change any replica makes (announce.Feed.Reload),
 // until ctx is done.
 func (s *Announcements) Watch(ctx context.Context, reload func(context.Context)) {
-	s.news.Watch(ctx, reload)
+	s.h.news.Watch(ctx, reload)
 }

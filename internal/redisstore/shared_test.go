@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/announce"
+	"github.com/ccdash/ccdash/internal/boardstore"
 	"github.com/ccdash/ccdash/internal/screens"
 	"github.com/ccdash/ccdash/internal/storetest"
 )
@@ -112,4 +113,16 @@ func TestPlaylistsAcrossReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "B's reload after a rebind on A", func() bool { return reloads.Load() > n })
+}
+
+func TestBoards(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	storetest.Boards(t, func(t *testing.T) boardstore.Store { return NewBoards(f.c, f.prefix()) })
+}
+
+func TestBoardAudit(t *testing.T) {
+	t.Parallel()
+	f := newFresh(t)
+	storetest.BoardAudit(t, func(t *testing.T) boardstore.Audit { return NewBoards(f.c, f.prefix()) })
 }
