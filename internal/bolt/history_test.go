@@ -94,7 +94,7 @@ func TestHistorySurvivesRestart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("At(snapshot %d) after restart: %v", i, err)
 		}
-		if g, w := storetest.JSON(t, got), storetest.JSON(t, snaps[i]); g != w {
+		if g, w := storetest.Figures(t, got), storetest.Figures(t, snaps[i]); g != w {
 			t.Errorf("At(snapshot %d) after restart:\n got %s\nwant %s", i, g, w)
 		}
 	}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
@@ -22,7 +23,10 @@ const (
 	cellsAccount = 20 // Today (12) and RightNow (8)
 	cellsQueue   = 13 // see queueCells
 	cellsCounts  = 6  // agents by state
-	cellsAgent   = 7  // see agentCells
+	cellsAgent   = 13 // state, reason, since, load, open, max slots, handled; day activity (6)
+	// cellsAgentV1 is an agent's width in frames written before the day activity
+	// was recorded; such keyframes still decode (their activity is unknown).
+	cellsAgentV1 = 7
 )
 
 func optInt(o snapshot.Opt[int64]) int64 {
@@ -133,4 +137,32 @@ func accountFrom(source string, c []int64) snapshot.Account {
 			OngoingWithAgent: cellInt(c[15]), OngoingWithBot: cellInt(c[16]), QueueLength: cellInt(c[17]),
 			VisitorsOnSite: cellInt(c[18]), Utilization: cellRatio(c[19]),
 		}}
+}
+
+// activityCells appends an agent's day activity: since, logged in, online, back
+// soon, away, chatting (none when the source reports no activity). The times are
+// kept to the whole minute the board shows them in, so a logged-in agent's cells
+// change once a minute, not with every poll: delta frames stay small.
+func activityCells(c []int64, act *snapshot.Activity) []int64 {
+	if act == nil {
+		return append(c, none, none, none, none, none, none)
+	}
+	m := func(o snapshot.Opt[time.Duration]) int64 {
+		if v, ok := o.Get(); ok {
+			return optDur(snapshot.Some(v.Truncate(time.Minute)))
+		}
+		return none
+	}
+	return append(c, timeCell(act.Since), m(act.LoggedIn), m(act.Online), m(act.BackSoon), m(act.Away), m(act.Chatting))
+}
+
+// activityFrom is the inverse of activityCells; nil when nothing was recorded. The
+// per-reason away times are not kept: a time-travel view shows the totals.
+func activityFrom(v []int64) *snapshot.Activity {
+	if len(v) < 6 || !slices.ContainsFunc(v[:6], func(c int64) bool { return c != none }) {
+		return nil
+	}
+	act := &snapshot.Activity{Since: cellTime(v[0]), LoggedIn: cellDur(v[1]), Online: cellDur(v[2]),
+		BackSoon: cellDur(v[3]), Away: cellDur(v[4]), Chatting: cellDur(v[5])}
+	return act
 }

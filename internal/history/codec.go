@@ -65,6 +65,10 @@ func unpackInto(buf *bytes.Buffer, data []byte) ([]byte, error) {
 // chain starts, the layout changes or a new window begins, delta frames otherwise.
 type encoder struct {
 	window time.Duration // keyframe window (10m raw, 1h minute)
+	// activity records agents' day activity. Only the minute tier does: the times
+	// are cumulative and kept to the minute, so every poll between two minutes would
+	// repeat them, and 24 h of them at poll resolution cost more than they tell.
+	activity bool
 
 	lay   *layout // nil: no chain, next frame is a keyframe
 	start time.Time
@@ -76,7 +80,9 @@ type encoder struct {
 	z packer
 }
 
-func newEncoder(window time.Duration) *encoder { return &encoder{window: window} }
+func newEncoder(window time.Duration, activity bool) *encoder {
+	return &encoder{window: window, activity: activity}
+}
 
 // reset drops the chain (after a failed write): the next frame is a keyframe.
 func (e *encoder) reset() { e.lay = nil }
@@ -115,6 +121,9 @@ func (e *encoder) cellsOf(s *snapshot.Snapshot) []int64 {
 	for _, a := range s.Agents {
 		c = append(c, e.intern(string(a.State)), e.intern(a.Reason), timeCell(a.Since),
 			optRatio(a.Load), optInt(a.Open), optInt(a.MaxSlots), optInt(a.HandledToday))
+		if e.activity {
+			c = activityCells(c, a.Activity)
+		}
 	}
 	e.next = c
 	return c
@@ -152,6 +161,10 @@ func (e *encoder) encode(dst []byte, s *snapshot.Snapshot, at time.Time) []byte 
 
 func (e *encoder) keyframe(dst []byte, s *snapshot.Snapshot, at time.Time) []byte {
 	e.lay, e.start = layoutOf(s), at.Truncate(e.window)
+	if !e.activity {
+		e.lay.agentCells = cellsAgentV1
+		e.lay.index()
+	}
 	e.strs, e.index = e.strs[:0], map[string]int64{}
 	var lb []byte // layout as string indexes
 	put := func(s string) { lb = binary.AppendUvarint(lb, uint64(e.intern(s))) }

@@ -22,7 +22,7 @@ func sample() *snapshot.Snapshot {
 
 // Ratios are kept to a millionth, durations to the millisecond.
 func TestRatioPrecision(t *testing.T) {
-	e := newEncoder(rawWindow)
+	e := newEncoder(rawWindow, true)
 	s := sample()
 	var c chain
 	if _, err := c.apply(e.encode(nil, s, s.TakenAt)); err != nil || !c.ok {
@@ -42,7 +42,7 @@ func TestRatioPrecision(t *testing.T) {
 // FuzzChainApply feeds damaged frames after a good keyframe: decoding fails or
 // succeeds, never panics, and a snapshot can always be built from an ok chain.
 func FuzzChainApply(f *testing.F) {
-	e := newEncoder(rawWindow)
+	e := newEncoder(rawWindow, true)
 	s := sample()
 	key := e.encode(nil, s, s.TakenAt)
 	s2 := *s

@@ -97,6 +97,11 @@ func (c *chain) key(z []byte) error {
 	}
 	l.index()
 	cells := r.count()
+	if r.err == nil && cells != l.total && len(l.agents) > 0 {
+		// A keyframe from before the day activity: agents are narrower.
+		l.agentCells = cellsAgentV1
+		l.index()
+	}
 	if r.err == nil && cells != l.total {
 		return ErrCorrupt
 	}
@@ -168,11 +173,11 @@ func (c *chain) snapshot() *snapshot.Snapshot {
 		s.Skills[i] = out
 	}
 	for i, a := range l.agents {
-		v := cells[l.agentOff+i*cellsAgent:]
+		v := cells[l.agentOff+i*l.agentCells : l.agentOff+(i+1)*l.agentCells]
 		s.Agents[i] = snapshot.Agent{Key: a.key, ID: a.id, Source: a.source, Name: a.name,
 			State: snapshot.AgentState(c.str(v[0])), Reason: c.str(v[1]), Since: cellTime(v[2]),
 			Load: cellRatio(v[3]), Open: cellInt(v[4]), MaxSlots: cellInt(v[5]), HandledToday: cellInt(v[6]),
-			Skills: a.skills}
+			Activity: activityFrom(v[cellsAgentV1:]), Skills: a.skills}
 	}
 	return s
 }

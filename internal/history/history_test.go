@@ -217,7 +217,7 @@ func TestFailingStoreRecovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, w := storetest.JSON(t, got), storetest.JSON(t, last); g != w {
+	if g, w := storetest.Figures(t, got), storetest.Figures(t, last); g != w {
 		t.Errorf("At after recovery:\n got %s\nwant %s", g, w)
 	}
 }
@@ -240,4 +240,57 @@ func TestSeriesBadQueries(t *testing.T) {
 	if _, err := history.MetricNamed("nope"); !errors.Is(err, history.ErrBadQuery) {
 		t.Errorf("MetricNamed(nope): %v", err)
 	}
+}
+
+// TestActivityAtFromMinuteTier: agents' day activity is kept in the minute tier only,
+// so the board as it was at a moment of the last 24 h shows the activity of the last
+// minute closed by then (none before the first minute closed), its figures exact.
+func TestActivityAtFromMinuteTier(t *testing.T) {
+	h := history.New(newMem(t), history.Config{})
+	f := storetest.NewFloor(3, 10, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 1)
+	ctx := context.Background()
+	snaps := []*snapshot.Snapshot{f.Snapshot()}
+	h.RecordNow(ctx, snaps[0])
+	for range 30 {
+		snaps = append(snaps, f.Step(10*time.Second))
+		h.RecordNow(ctx, snaps[len(snaps)-1])
+	}
+	for _, i := range []int{3, 6, 7, 20, 29} {
+		at := snaps[i].TakenAt.Add(3 * time.Second)
+		got, err := h.At(ctx, at)
+		if err != nil {
+			t.Fatalf("At(snapshot %d + 3s): %v", i, err)
+		}
+		if g, w := storetest.Figures(t, got), storetest.Figures(t, snaps[i]); g != w {
+			t.Errorf("At(snapshot %d + 3s) figures:\n got %s\nwant %s", i, g, w)
+		}
+		var closed *snapshot.Snapshot // the last snapshot of the last minute closed by at
+		for _, s := range snaps {
+			if s.TakenAt.Before(at.Truncate(time.Minute)) {
+				closed = s
+			}
+		}
+		withActivity := 0
+		for j, a := range got.Agents {
+			var want *snapshot.Activity
+			if closed != nil {
+				want = closed.Agents[j].Activity
+			}
+			if (a.Activity == nil) != (want == nil) || want != nil && !sameActivity(*a.Activity, *want) {
+				t.Errorf("At(snapshot %d + 3s) agent %s activity = %+v, want %+v", i, a.Key, a.Activity, want)
+			}
+			if a.Activity != nil {
+				withActivity++
+			}
+		}
+		if closed != nil && withActivity == 0 {
+			t.Errorf("At(snapshot %d + 3s): no agent has day activity", i)
+		}
+	}
+}
+
+// sameActivity compares what history keeps of a day's activity (not per away reason).
+func sameActivity(a, b snapshot.Activity) bool {
+	return a.Since.Equal(b.Since) && a.LoggedIn == b.LoggedIn && a.Online == b.Online &&
+		a.BackSoon == b.BackSoon && a.Away == b.Away && a.Chatting == b.Chatting
 }

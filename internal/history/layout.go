@@ -14,6 +14,8 @@ type layout struct {
 	skills   []skillLayout
 	agents   []agentLayout
 
+	// agentCells is an agent's width: cellsAgent, or cellsAgentV1 in older frames.
+	agentCells int
 	// Cell offsets, computed by index.
 	accountOff, agentOff, total int
 	skillOff                    []int // start of each skill's cells
@@ -70,7 +72,10 @@ func (l *layout) index() {
 	}
 	l.skillOff[len(l.skills)] = n
 	l.agentOff = n
-	l.total = n + cellsAgent*len(l.agents)
+	if l.agentCells == 0 {
+		l.agentCells = cellsAgent
+	}
+	l.total = n + l.agentCells*len(l.agents)
 }
 
 // matches reports whether s has exactly this layout.

@@ -181,15 +181,32 @@ func higher(a, b snapshot.Opt[float64]) snapshot.Opt[float64] {
 // At returns the snapshot as it was at t: the last one recorded at or before t
 // within the last RawWindow, or the last of t's minute before that. It returns
 // ErrNotFound when nothing was recorded in t's keyframe window or the one before.
+// Agents' day activity is kept in the minute tier alone: a snapshot from the raw
+// tier takes it from the last minute closed by t (at most a minute behind, as the
+// board shows it in whole minutes).
 func (h *History) At(ctx context.Context, t time.Time) (*snapshot.Snapshot, error) {
 	h.mu.Lock()
 	newest := h.newest
 	h.mu.Unlock()
-	tier, window := Minute, minuteWindow
-	if !t.Before(newest.Add(-RawWindow)) {
-		tier, window = Raw, rawWindow
+	if t.Before(newest.Add(-RawWindow)) {
+		return h.at(ctx, Minute, minuteWindow, t.Add(time.Nanosecond))
 	}
-	end := t.Add(time.Nanosecond)
+	s, err := h.at(ctx, Raw, rawWindow, t.Add(time.Nanosecond))
+	if err != nil {
+		return nil, err
+	}
+	if m, err := h.at(ctx, Minute, minuteWindow, t.Truncate(time.Minute)); err == nil {
+		withActivity(s, m)
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return s, nil
+}
+
+// at returns the last snapshot of tier recorded before end, looking back into the
+// keyframe window before end's.
+func (h *History) at(ctx context.Context, tier Tier, window time.Duration, end time.Time) (*snapshot.Snapshot, error) {
+	t := end.Add(-time.Nanosecond)
 	for start := t.Truncate(window); !start.Before(t.Truncate(window).Add(-window)); start = start.Add(-window) {
 		var c chain
 		err := h.store.Range(ctx, tier, start, end, func(_ time.Time, data []byte) error {
@@ -205,6 +222,21 @@ func (h *History) At(ctx context.Context, t time.Time) (*snapshot.Snapshot, erro
 		end = start
 	}
 	return nil, ErrNotFound
+}
+
+// withActivity gives s's agents their day activity as m (the minute tier) has it.
+func withActivity(s, m *snapshot.Snapshot) {
+	act := make(map[string]*snapshot.Activity, len(m.Agents))
+	for _, a := range m.Agents {
+		if a.Activity != nil {
+			act[a.Key] = a.Activity
+		}
+	}
+	for i := range s.Agents {
+		if a, ok := act[s.Agents[i].Key]; ok {
+			s.Agents[i].Activity = a
+		}
+	}
 }
 
 // Timeline returns the state changes of the agent with key in [from, to), oldest first.

@@ -86,7 +86,7 @@ func New(store Store, cfg Config) *History {
 		cfg.Log = slog.Default()
 	}
 	return &History{store: store, cfg: cfg, queue: make(chan *snapshot.Snapshot, cfg.Queue),
-		raw: newEncoder(rawWindow), minute: newEncoder(minuteWindow), prevAgents: map[string]agentMark{}}
+		raw: newEncoder(rawWindow, false), minute: newEncoder(minuteWindow, true), prevAgents: map[string]agentMark{}}
 }
 
 // Record queues snap for writing without ever waiting: when the queue is full it

@@ -41,7 +41,7 @@ func TestWritesHandOver(t *testing.T) {
 		if err != nil {
 			t.Fatalf("At(snapshot %d): %v", i, err)
 		}
-		if g, w := storetest.JSON(t, got), storetest.JSON(t, want); g != w {
+		if g, w := storetest.Figures(t, got), storetest.Figures(t, want); g != w {
 			t.Fatalf("At(snapshot %d) after the hand-over:\n got %s\nwant %s", i, g, w)
 		}
 	}

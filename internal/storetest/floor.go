@@ -14,12 +14,15 @@ import (
 type Floor struct {
 	snap *snapshot.Snapshot
 	rng  *rand.Rand
+	// day holds LivePerson agents' exact day activity by key; snapshots carry it
+	// in whole minutes, the grain boards show and history keeps.
+	day map[string]*snapshot.Activity
 }
 
 // NewFloor returns a floor of skills skills (every fourth also on messaging) and
 // agents agents, at start.
 func NewFloor(skills, agents int, start time.Time, seed uint64) *Floor {
-	f := &Floor{rng: rand.New(rand.NewPCG(seed, 1))}
+	f := &Floor{rng: rand.New(rand.NewPCG(seed, 1)), day: map[string]*snapshot.Activity{}}
 	start = start.UTC().Truncate(time.Millisecond)
 	s := &snapshot.Snapshot{Version: 1, TakenAt: start}
 	for _, id := range []string{"comm100", "lp"} {
@@ -44,6 +47,11 @@ func NewFloor(skills, agents int, start time.Time, seed uint64) *Floor {
 			Load: snapshot.Some(0.0), Open: snapshot.Some[int64](0), MaxSlots: snapshot.Some[int64](3), HandledToday: snapshot.Some[int64](0)}
 		for k := 0; k < 2 && skills > 0; k++ {
 			a.Skills = append(a.Skills, s.Skills[(i+k*7)%skills].Key)
+		}
+		if src == "lp" { // LivePerson reports each agent's day so far
+			zero := snapshot.Some(time.Duration(0))
+			f.day[a.Key] = &snapshot.Activity{Since: start, LoggedIn: zero, Online: zero, BackSoon: zero, Away: zero, Chatting: zero}
+			a.Activity = minutes(*f.day[a.Key])
 		}
 		s.Agents = append(s.Agents, a)
 	}
@@ -116,6 +124,10 @@ func (f *Floor) Step(dt time.Duration) *snapshot.Snapshot {
 			n := int64(f.rng.IntN(4))
 			a.Open, a.Load = snapshot.Some(n), snapshot.Some(float64(n)/4)
 		}
+		if act := f.day[a.Key]; act != nil {
+			dayStep(act, a, dt)
+			a.Activity = minutes(*act)
+		}
 		s.Agents = append(s.Agents, a)
 	}
 	f.count(s)
@@ -134,4 +146,30 @@ func (f *Floor) count(s *snapshot.Snapshot) {
 			s.Skills[idx[k]].Agents.Add(a.State)
 		}
 	}
+}
+
+// dayStep adds dt in a's state to its day activity.
+func dayStep(act *snapshot.Activity, a snapshot.Agent, dt time.Duration) {
+	add := func(o snapshot.Opt[time.Duration]) snapshot.Opt[time.Duration] { return snapshot.Some(o.Or(0) + dt) }
+	act.LoggedIn = add(act.LoggedIn)
+	switch a.State {
+	case snapshot.Away:
+		act.Away = add(act.Away)
+	case snapshot.BackSoon:
+		act.BackSoon = add(act.BackSoon)
+	default:
+		act.Online = add(act.Online)
+	}
+	if a.Open.Or(0) > 0 {
+		act.Chatting = add(act.Chatting)
+	}
+}
+
+// minutes is a copy of act in whole minutes (a new value: snapshots are immutable).
+func minutes(act snapshot.Activity) *snapshot.Activity {
+	m := func(o snapshot.Opt[time.Duration]) snapshot.Opt[time.Duration] {
+		return snapshot.Some(o.Or(0).Truncate(time.Minute))
+	}
+	act.LoggedIn, act.Online, act.BackSoon, act.Away, act.Chatting = m(act.LoggedIn), m(act.Online), m(act.BackSoon), m(act.Away), m(act.Chatting)
+	return &act
 }
