@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccdash/ccdash/internal/auth"
 	"github.com/ccdash/ccdash/internal/boardstore"
+	"github.com/ccdash/ccdash/internal/snapshot"
 	"github.com/ccdash/ccdash/internal/views"
 )
 
@@ -241,21 +242,25 @@ func (s *Server) renderBoardForm(w http.ResponseWriter, r *http.Request, code in
 	s.renderHTML(w, r, code, views.BoardFormPage(props))
 }
 
-// skillChoices is the current snapshot's skills, ticked when listed, followed by
-// listed skills the data does not have (now), so saving keeps them.
+// skillChoices lists the board's skills first, ticked and in their order (what
+// order: config shows), then the current snapshot's other skills to pick from.
+// A listed skill the data does not have (now) stays listed, so saving keeps it.
 func (s *Server) skillChoices(listed []string) []views.SkillChoice {
-	var out []views.SkillChoice
-	seen := map[string]bool{}
+	var live []snapshot.Skill
 	if snap := s.opts.Store.Load(); snap != nil {
-		for _, sk := range snap.Skills {
-			on := slices.Contains(listed, sk.Key) || slices.Contains(listed, sk.Name)
-			out = append(out, views.SkillChoice{Key: sk.Key, Name: sk.Name, Checked: on})
-			seen[sk.Key], seen[sk.Name] = true, true
-		}
+		live = snap.Skills
 	}
+	out := make([]views.SkillChoice, 0, len(listed)+len(live))
 	for _, l := range listed {
-		if !seen[l] {
-			out = append(out, views.SkillChoice{Key: l, Name: "(not in the current data)", Checked: true})
+		c := views.SkillChoice{Key: l, Name: "(not in the current data)", Checked: true}
+		if i := slices.IndexFunc(live, func(sk snapshot.Skill) bool { return sk.Key == l || sk.Name == l }); i >= 0 {
+			c.Key, c.Name = live[i].Key, live[i].Name
+		}
+		out = append(out, c)
+	}
+	for _, sk := range live {
+		if !slices.ContainsFunc(out, func(c views.SkillChoice) bool { return c.Key == sk.Key }) {
+			out = append(out, views.SkillChoice{Key: sk.Key, Name: sk.Name})
 		}
 	}
 	return out

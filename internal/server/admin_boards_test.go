@@ -24,9 +24,10 @@ import (
 // views.Board.Validate.
 func testParse(src []byte) (views.Board, error) {
 	var c struct {
-		ID         string `yaml:"id"`
-		Title      string `yaml:"title"`
-		Public     bool   `yaml:"public"`
+		ID         string   `yaml:"id"`
+		Title      string   `yaml:"title"`
+		Public     bool     `yaml:"public"`
+		Skills     []string `yaml:"skills"`
 		Thresholds struct {
 			WaitingWarn int `yaml:"waiting_warn"`
 			WaitingCrit int `yaml:"waiting_crit"`
@@ -35,7 +36,7 @@ func testParse(src []byte) (views.Board, error) {
 	if err := yaml.Unmarshal(src, &c); err != nil {
 		return views.Board{}, err
 	}
-	b := views.Board{ID: c.ID, Title: cmpOr(c.Title, c.ID), Public: c.Public,
+	b := views.Board{ID: c.ID, Title: cmpOr(c.Title, c.ID), Public: c.Public, Skills: c.Skills,
 		Thresholds: views.Thresholds{WaitingWarn: c.Thresholds.WaitingWarn, WaitingCrit: c.Thresholds.WaitingCrit}}
 	return b, b.Validate()
 }
@@ -282,5 +283,28 @@ func TestBoardEditorAdminsOnly(t *testing.T) {
 	}
 	if got, _ := e.store.List(context.Background()); len(got) != 0 {
 		t.Errorf("a manager's posts stored %+v", got)
+	}
+}
+
+// TestBoardFormKeepsTheSkillOrder: the skills are picked from the live skill list,
+// and an edited board's skills come first in their order, so saving keeps it.
+func TestBoardFormKeepsTheSkillOrder(t *testing.T) {
+	t.Parallel()
+	e := newEditorEnv(t, nil)
+	form := do(t, e.adm, "GET", e.ts.URL+"/admin/boards/new", nil).body
+	a, b := strings.Index(form, `value="comm100:a"`), strings.Index(form, `value="comm100:b"`)
+	if a < 0 || b < 0 || a > b {
+		t.Fatalf("the new-board form does not offer the live skills in the data's order:\n%.1500s", grepLines(form, "skills"))
+	}
+	if r := e.post(t, "/admin/boards", url.Values{"id": {"sales"}, "skills": {"comm100:b", "comm100:a"}}); r.code != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.code)
+	}
+	if got, _ := e.srv.boardSet().board("sales"); !slices.Equal(got.Skills, []string{"comm100:b", "comm100:a"}) {
+		t.Errorf("served skills = %v", got.Skills)
+	}
+	form = do(t, e.adm, "GET", e.ts.URL+"/admin/boards/sales/edit", nil).body
+	a, b = strings.Index(form, `value="comm100:a" checked`), strings.Index(form, `value="comm100:b" checked`)
+	if a < 0 || b < 0 || b > a {
+		t.Errorf("the edit form does not list the board's skills ticked, in its order:\n%.1500s", grepLines(form, "skills"))
 	}
 }
