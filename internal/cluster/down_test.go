@@ -110,6 +110,9 @@ func TestFrozenLeaderStops(t *testing.T) {
 	f := &fleet{}
 	a := f.start(t, 0, url, time.Hour) // renewals far apart: only the deadline matters
 	waitLeader(t, []*replica{a})
+	// The leader's first snapshot must be on show before its deadline passes: on a
+	// loaded machine it can still be on its way, and Load is nil until it lands.
+	waitStore(t, a, "the leader's first snapshot", func(*snapshot.Snapshot) bool { return true })
 	vendor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer vendor.Close()
 	hc := &http.Client{Transport: GuardTransport(http.DefaultTransport, a.node.Leading)}
