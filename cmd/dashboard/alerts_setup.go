@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/redis/go-redis/v9"
@@ -22,8 +21,10 @@ type alerting struct {
 
 // buildAlerts makes the alert engine of the boards with alert rules, its state in the
 // state file (so alerts, acknowledgements and the log survive restarts), and the
-// dispatcher of their webhooks.
-func buildAlerts(ctx context.Context, cfg *Config, db *bolt.DB, log *slog.Logger) (alerting, error) {
+// dispatcher of their webhooks. On replicas (rc set) the state is the fleet's in
+// Redis and leads says whether this replica holds the lease: only the leader
+// evaluates, writes and calls the webhooks; the others show what it wrote.
+func buildAlerts(ctx context.Context, cfg *Config, db *bolt.DB, rc *redis.Client, leads func() bool, log *slog.Logger) (alerting, error) {
 	boards, err := buildAlertBoards(cfg.Boards)
 	if err != nil || len(boards) == 0 {
 		return alerting{}, err
@@ -32,12 +33,17 @@ func buildAlerts(ctx context.Context, cfg *Config, db *bolt.DB, log *slog.Logger
 	if err != nil {
 		return alerting{}, err
 	}
-	st, err := bolt.NewAlerts(db)
+	st, shared, err := openAlertStore(cfg, db, rc)
 	if err != nil {
-		return alerting{}, fmt.Errorf("alerts: %w", err)
+		return alerting{}, err
+	}
+	opts := alerts.Options{Boards: boards, Store: st, Log: log, Shared: shared}
+	if rc != nil {
+		opts.Leads = leads
 	}
 	a := alerting{webhooks: alerts.NewDispatcher(hooks, alerts.WebhookOptions{Log: log})}
-	a.engine, err = alerts.New(ctx, alerts.Options{Boards: boards, Store: st, Log: log, OnEvents: a.webhooks.Enqueue})
+	opts.OnEvents = a.webhooks.Enqueue
+	a.engine, err = alerts.New(ctx, opts)
 	return a, err
 }
 

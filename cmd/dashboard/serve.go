@@ -134,17 +134,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer access.Close()
-	var leader atomic.Pointer[cluster.Node] // set below on replicas: only the leader writes history
-	var writesHistory func() bool
+	var leader atomic.Pointer[cluster.Node] // set below on replicas: only the leader writes history and alerts
+	var leads func() bool
 	if access.redis != nil {
-		writesHistory = func() bool { n := leader.Load(); return n != nil && n.Leading() }
+		leads = func() bool { n := leader.Load(); return n != nil && n.Leading() }
 	}
-	hist, stopHistory, err := startHistory(ctx, cfg, store, access.redis, writesHistory, log)
+	hist, stopHistory, err := startHistory(ctx, cfg, store, access.redis, leads, log)
 	if err != nil {
 		return err
 	}
 	defer stopHistory()
-	alerting, err := buildAlerts(ctx, cfg, access.db, log)
+	alerting, err := buildAlerts(ctx, cfg, access.db, access.redis, leads, log)
 	if err != nil {
 		return err
 	}
@@ -189,8 +189,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	rl := &reloader{path: o.config, getenv: getenv, flags: o, log: log, level: level, poller: updater, alerts: alerting.engine,
 		demoAdmin: demoAdmin, dataDir: cfg.DataDir, cur: cfg, staleAfter: &staleNow}
 	var node *cluster.Node // set below on replicas; revokes reach the others through it
-	// On replicas only the leader fetches drill-down lists (writesHistory: "this replica leads").
-	drill, stopDrill := startConversations(ctx, sources, conversationsFleet(access.redis, access.prefix, writesHistory), log)
+	// On replicas only the leader fetches drill-down lists (leads: "this replica holds the lease").
+	drill, stopDrill := startConversations(ctx, sources, conversationsFleet(access.redis, access.prefix, leads), log)
 	defer stopDrill()
 	srvOpts := server.Options{Build: buildInfo(), Store: store, Log: log, Registry: reg, Boards: boards, Auth: access.opts, StaleAfter: staleAfter,
 		History: hist, APITokens: apiTokens, Limits: cfg.HTTP.serverLimits(), MetricsToken: cfg.MetricsToken, Alerts: alerting.engine,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/announce"
 	"github.com/ccdash/ccdash/internal/boardstore"
 	"github.com/ccdash/ccdash/internal/bolt"
@@ -34,6 +35,20 @@ func openHistoryStore(cfg *Config, rc *redis.Client, opts bolt.HistoryOptions) (
 		return redisstore.NewHistory(rc, clusterPrefix(cfg)), nil
 	}
 	return bolt.OpenHistory(filepath.Join(cfg.DataDir, bolt.HistoryFile), opts)
+}
+
+// openAlertStore is the alert state and log in the state file, or the fleet's with
+// the followers' acknowledgements (shared, nil for one replica).
+func openAlertStore(cfg *Config, db *bolt.DB, rc *redis.Client) (alerts.Store, alerts.Shared, error) {
+	if rc != nil {
+		st := redisstore.NewAlerts(rc, clusterPrefix(cfg))
+		return st, st, nil
+	}
+	st, err := bolt.NewAlerts(db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("alerts: %w", err)
+	}
+	return st, nil, nil
 }
 
 // watchFunc calls reload after every change another replica makes to a store that a

@@ -36,6 +36,12 @@ type Options struct {
 	// goroutine that caused it, outside every lock). It must not block: the webhook
 	// dispatcher only enqueues.
 	OnEvents func([]Event)
+	// Leads, if set, says whether this replica holds the lease: only then does the
+	// engine evaluate, write and send events (nil: it always does, one replica).
+	Leads func() bool
+	// Shared carries the followers' acknowledgements to the leader and the leader's
+	// writes to the followers (nil: one replica).
+	Shared Shared
 }
 
 // Engine evaluates the rules of every board once per snapshot and keeps the alerts.
@@ -54,6 +60,9 @@ type Engine struct {
 	recent  []Event         // the latest events, oldest first, at most recentEvents
 	version uint64
 	changed chan struct{}
+	// pending are the acknowledgements this follower posted that the leader has not
+	// written yet: kept over reloads so the alert stays silent meanwhile.
+	pending map[string]Ack
 
 	wake    chan struct{}
 	flushMu sync.Mutex // one writer at a time
@@ -65,7 +74,7 @@ type Engine struct {
 // escalation clocks included) and forgets those whose board or rule is gone.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, now: opts.Now, log: opts.Log,
-		alerts: map[string]*Alert{}, dirty: map[string]bool{}, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
+		alerts: map[string]*Alert{}, dirty: map[string]bool{}, pending: map[string]Ack{}, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -105,7 +114,7 @@ func (e *Engine) Board(id string) (Board, bool) {
 // Evaluate applies every rule to snap once (at snap.TakenAt) and returns what happened.
 // It never waits for the store.
 func (e *Engine) Evaluate(snap *snapshot.Snapshot) []Event {
-	if snap == nil {
+	if snap == nil || !e.leads() {
 		return nil
 	}
 	now := snap.TakenAt
@@ -205,15 +214,12 @@ func (e *Engine) Ack(id, by, note string, sc snapshot.Scope) (Alert, error) {
 		e.mu.Unlock()
 		return out, nil
 	}
-	next := *a
-	next.Ack = &Ack{By: by, At: e.now(), Note: note}
-	e.alerts[id] = &next
-	e.dirty[id] = true
-	events := []Event{{Kind: EventAck, At: next.Ack.At, Alert: next}}
-	e.afterChangeLocked(true, events)
 	e.mu.Unlock()
-	e.emit(events)
-	return next, nil
+	ack := Ack{By: by, At: e.now(), Note: note}
+	if !e.leads() && e.opts.Shared != nil {
+		return e.postAck(id, ack)
+	}
+	return e.applyAck(id, ack)
 }
 
 // Alerts returns the shown alerts of board that scope sc may see: critical first,
@@ -305,6 +311,9 @@ func (e *Engine) Run(ctx context.Context) {
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
 	e.pruneLog(ctx)
+	if e.opts.Shared != nil {
+		go e.opts.Shared.Watch(ctx, e.sync)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -325,6 +334,9 @@ func (e *Engine) Run(ctx context.Context) {
 }
 
 func (e *Engine) pruneLog(ctx context.Context) {
+	if !e.leads() {
+		return
+	}
 	if _, err := e.opts.Store.Prune(ctx, e.now().Add(-LogRetention)); err != nil && ctx.Err() == nil {
 		e.log.Error("alerts: prune log failed", "err", err)
 	}
@@ -336,6 +348,11 @@ func (e *Engine) Flush(ctx context.Context) error {
 	e.flushMu.Lock()
 	defer e.flushMu.Unlock()
 	e.mu.Lock()
+	if !e.leads() { // a replica that lost the lease: the new leader's writes win
+		e.dirty, e.queued = map[string]bool{}, nil
+		e.mu.Unlock()
+		return nil
+	}
 	var (
 		put []Alert
 		del []string

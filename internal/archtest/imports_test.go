@@ -37,7 +37,7 @@ var allowed = map[string][]string{
 	"internal/boardstore": {},
 	"internal/cluster":    {"internal/snapshot"},
 	"internal/redistest":  {},
-	"internal/redisstore": {"internal/auth", "internal/history", "internal/poller", "internal/announce", "internal/screens", "internal/boardstore", "internal/convs", "internal/snapshot"},
+	"internal/redisstore": {"internal/auth", "internal/history", "internal/poller", "internal/announce", "internal/screens", "internal/boardstore", "internal/convs", "internal/snapshot", "internal/alerts"},
 
 	// One vendor each: the core, the domain and config errors — never each other.
 	"internal/poller/comm100":       {"internal/poller", "internal/snapshot", "internal/field"},
