@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
-	"github.com/ccdash/ccdash/internal/bolt"
 	"github.com/ccdash/ccdash/internal/screens"
 	"github.com/ccdash/ccdash/internal/simulator"
 	"github.com/ccdash/ccdash/internal/views"
@@ -59,7 +58,8 @@ func runHashPassword(stdin io.Reader, stdout, stderr io.Writer) error {
 }
 
 // runToken is `dashboard token create|list|revoke`. bbolt locks the device store, so
-// these work only while the server is stopped; the error says so.
+// with one replica these work only while the server is stopped (the error says so);
+// on replicas (redis_url) they change the fleet's devices in Redis at any time.
 func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	usage := fmt.Errorf("usage: dashboard token create --board ID|--playlist ID --name NAME | token list | token revoke ID  [--config FILE] [--data-dir DIR]")
 	if len(args) == 0 {
@@ -98,16 +98,17 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	default:
 		return usage
 	}
-	db, store, err := openDevices(cfg.DataDir)
+	st, err := openCLIStores(cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer st.Close()
+	store := st.devices
 	switch args[0] {
 	case "create":
 		b, first := auth.Binding{Board: *board}, *board
 		if *playlist != "" {
-			p, err := cliPlaylist(ctx, cfg, db, *playlist)
+			p, err := cliPlaylist(ctx, cfg, st.playlists, *playlist)
 			if err != nil {
 				return err
 			}
@@ -189,14 +190,10 @@ func sourceIDs(cfg *Config) []string {
 }
 
 // cliPlaylist finds playlist id in the config or among those made on /admin/screens.
-func cliPlaylist(ctx context.Context, cfg *Config, db *bolt.DB, id string) (screens.Playlist, error) {
+func cliPlaylist(ctx context.Context, cfg *Config, store screens.Store, id string) (screens.Playlist, error) {
 	ps, err := buildPlaylists(cfg.Playlists, cfg.boardIDs())
 	if err != nil {
 		return screens.Playlist{}, err
-	}
-	store, err := bolt.NewPlaylistStore(db)
-	if err != nil {
-		return screens.Playlist{}, fmt.Errorf("token create: %w", err)
 	}
 	stored, err := store.List(ctx)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ccdash/ccdash/internal/auth"
-	"github.com/ccdash/ccdash/internal/bolt"
 )
 
 // scopeList collects repeated --scope flags.
@@ -24,7 +23,8 @@ func (s *scopeList) Set(v string) error {
 
 // runAPIToken is `dashboard api-token create|list|revoke`: read-only tokens for
 // integrations, kept hashed in data_dir like device tokens (so, like `token`, it
-// works while the server is stopped; the admin page works while it runs).
+// works while the server is stopped; the admin page works while it runs), or in the
+// fleet's Redis when redis_url is set.
 func runAPIToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	usage := fmt.Errorf("usage: dashboard api-token create --name NAME --scope read|announce [--scope …] [--skills KEY,KEY] | api-token list | api-token revoke ID  [--config FILE] [--data-dir DIR]")
 	if len(args) == 0 {
@@ -53,15 +53,12 @@ func runAPIToken(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	db, err := openState(cfg.DataDir)
+	st, err := openCLIStores(cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := bolt.NewAPITokenStore(db)
-	if err != nil {
-		return err
-	}
+	defer st.Close()
+	store := st.apiTokens
 	switch args[0] {
 	case "create":
 		var keys []string
