@@ -7,7 +7,6 @@ import (
 	"github.com/ccdash/ccdash/internal/alerts"
 	"github.com/ccdash/ccdash/internal/field"
 	"github.com/ccdash/ccdash/internal/snapshot"
-	"github.com/ccdash/ccdash/internal/views"
 )
 
 // AlertsConfig is boards[].alerts: the board's alert rules and how its alerts live.
@@ -188,16 +187,7 @@ func limits(f alerts.Figure, warn, crit string) (alerts.Limits, error) {
 // boardLimits gives every figure with a board threshold its limits, in the alert
 // engine's units (counts, seconds, ratios).
 func boardLimits(tc ThresholdsConfig) map[alerts.Figure]alerts.Limits {
-	t := views.Thresholds{
-		WaitingWarn: tc.WaitingWarn, WaitingCrit: tc.WaitingCrit,
-		LongestWaitWarn: tc.LongestWaitWarn.D(), LongestWaitCrit: tc.LongestWaitCrit.D(),
-		AvgWaitWarn: tc.AvgWaitWarn.D(), AvgWaitCrit: tc.AvgWaitCrit.D(),
-		ServiceLevelWarn: tc.ServiceLevelWarn, ServiceLevelCrit: tc.ServiceLevelCrit,
-		AbandonRateWarn: tc.AbandonRateWarn, AbandonRateCrit: tc.AbandonRateCrit,
-		CSATWarn: tc.CSATWarn, CSATCrit: tc.CSATCrit,
-		FirstResponseWarn: tc.FirstResponseWarn.D(), FirstResponseCrit: tc.FirstResponseCrit.D(),
-		ResponseTimeWarn: tc.ResponseTimeWarn.D(), ResponseTimeCrit: tc.ResponseTimeCrit.D(),
-	}.WithDefaults()
+	t := tc.views().WithDefaults()
 	return map[alerts.Figure]alerts.Limits{
 		alerts.Waiting:       {Warn: float64(t.WaitingWarn), Crit: float64(t.WaitingCrit)},
 		alerts.LongestWait:   {Warn: t.LongestWaitWarn.Seconds(), Crit: t.LongestWaitCrit.Seconds()},

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/ccdash/ccdash/internal/field"
@@ -21,6 +23,9 @@ type BoardConfig struct {
 	Skills []string `yaml:"skills"`
 	// Thresholds colour the figures. Zero values mean the defaults in the README.
 	Thresholds ThresholdsConfig `yaml:"thresholds"`
+	// SkillThresholds override thresholds per skill (key or name), like an alert
+	// rule's overrides: a key left out takes the board's value. Empty means none.
+	SkillThresholds map[string]ThresholdsConfig `yaml:"skill_thresholds"`
 	// Public boards are visible without logging in. Default false.
 	Public bool `yaml:"public"`
 	// ShowTranscripts lets a drill-down's conversations list show the latest customer
@@ -53,6 +58,21 @@ type ThresholdsConfig struct {
 	ResponseTimeCrit   Duration `yaml:"response_time_crit"`
 	ServiceLevelTarget Duration `yaml:"service_level_target"`
 	StaleAfter         Duration `yaml:"stale_after"`
+}
+
+// views is tc as views thresholds (zero fields: the default, or the board's).
+func (tc ThresholdsConfig) views() views.Thresholds {
+	return views.Thresholds{
+		WaitingWarn: tc.WaitingWarn, WaitingCrit: tc.WaitingCrit,
+		LongestWaitWarn: tc.LongestWaitWarn.D(), LongestWaitCrit: tc.LongestWaitCrit.D(),
+		AvgWaitWarn: tc.AvgWaitWarn.D(), AvgWaitCrit: tc.AvgWaitCrit.D(),
+		ServiceLevelWarn: tc.ServiceLevelWarn, ServiceLevelCrit: tc.ServiceLevelCrit,
+		AbandonRateWarn: tc.AbandonRateWarn, AbandonRateCrit: tc.AbandonRateCrit,
+		CSATWarn: tc.CSATWarn, CSATCrit: tc.CSATCrit,
+		FirstResponseWarn: tc.FirstResponseWarn.D(), FirstResponseCrit: tc.FirstResponseCrit.D(),
+		ResponseTimeWarn: tc.ResponseTimeWarn.D(), ResponseTimeCrit: tc.ResponseTimeCrit.D(),
+		ServiceLevelTarget: tc.ServiceLevelTarget.D(), StaleAfter: tc.StaleAfter.D(),
+	}
 }
 
 // validateBoards places each board's own rules (views.Board.Validate, which owns
@@ -89,17 +109,9 @@ func (bc BoardConfig) board(staleAfter time.Duration) views.Board {
 	for _, t := range bc.Tiles {
 		b.Tiles = append(b.Tiles, views.TileKind(t))
 	}
-	th := bc.Thresholds
-	b.Thresholds = views.Thresholds{
-		WaitingWarn: th.WaitingWarn, WaitingCrit: th.WaitingCrit,
-		LongestWaitWarn: th.LongestWaitWarn.D(), LongestWaitCrit: th.LongestWaitCrit.D(),
-		AvgWaitWarn: th.AvgWaitWarn.D(), AvgWaitCrit: th.AvgWaitCrit.D(),
-		ServiceLevelWarn: th.ServiceLevelWarn, ServiceLevelCrit: th.ServiceLevelCrit,
-		AbandonRateWarn: th.AbandonRateWarn, AbandonRateCrit: th.AbandonRateCrit,
-		CSATWarn: th.CSATWarn, CSATCrit: th.CSATCrit,
-		FirstResponseWarn: th.FirstResponseWarn.D(), FirstResponseCrit: th.FirstResponseCrit.D(),
-		ResponseTimeWarn: th.ResponseTimeWarn.D(), ResponseTimeCrit: th.ResponseTimeCrit.D(),
-		ServiceLevelTarget: th.ServiceLevelTarget.D(), StaleAfter: th.StaleAfter.D(),
+	b.Thresholds = bc.Thresholds.views()
+	for _, sk := range slices.Sorted(maps.Keys(bc.SkillThresholds)) {
+		b.SkillThresholds = append(b.SkillThresholds, views.SkillThresholds{Skill: sk, Thresholds: bc.SkillThresholds[sk].views()})
 	}
 	if b.Thresholds.StaleAfter == 0 {
 		b.Thresholds.StaleAfter = staleAfter

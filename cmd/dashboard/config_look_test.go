@@ -20,15 +20,7 @@ boards:
     logo: https://dash.example.com/brand/acme.svg
     agent_thresholds: {away: 15m, back_soon: 3m, busy: -1s}
 `
-	c, err := ParseConfig([]byte(good), env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, err := buildBoards(c.Boards, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := boards[0]
+	b := parseBoards(t, good)[0]
 	if b.Order != "name" || b.Theme != "light" || b.Accent != "#ff6600" || b.LogoURL != "/brand/acme.svg" || b.Title != "Customer Service" {
 		t.Errorf("board look = order %q theme %q accent %q logo %q title %q", b.Order, b.Theme, b.Accent, b.LogoURL, b.Title)
 	}
@@ -51,14 +43,7 @@ boards:
 
 	// A logo file in data_dir: checked at start-up, served by the server.
 	dir := t.TempDir()
-	c, err = ParseConfig([]byte("boards:\n  - id: lobby\n    logo: acme.png\n"), env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, err = buildBoards(c.Boards, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	boards := parseBoards(t, "boards:\n  - id: lobby\n    logo: acme.png\n")
 	if err := readLogos(boards, dir); err == nil || !strings.Contains(err.Error(), "boards[0].logo: acme.png: not found") {
 		t.Errorf("missing logo file: %v", err)
 	}

@@ -25,6 +25,9 @@ type Board struct {
 	// Skills lists the skill Keys or names to show; empty means all.
 	Skills     []string
 	Thresholds Thresholds
+	// SkillThresholds override Thresholds for one skill's figures each
+	// (skill_thresholds); sorted by Skill.
+	SkillThresholds []SkillThresholds
 	// Public is read by the server's access rules.
 	Public bool
 	// Order is the skill order: OrderSeverity (also ""), OrderName or OrderConfig.
@@ -99,6 +102,7 @@ func (b Board) Validate() error {
 		errs = append(errs, field.Errorf("show_transcripts", "not on a public board: anyone could read customers' messages"))
 	}
 	errs = append(errs, field.Within("thresholds", b.Thresholds.Validate()))
+	errs = append(errs, b.validateSkillThresholds()...)
 	errs = append(errs, b.validateLook()...)
 	return errors.Join(errs...)
 }
@@ -254,26 +258,43 @@ type Thresholds struct {
 // take their thresholds from it).
 func (t Thresholds) WithDefaults() Thresholds { return t.withDefaults() }
 
+// defaultThresholds are the defaults the field comments give.
+var defaultThresholds = Thresholds{
+	WaitingWarn: 3, WaitingCrit: 6,
+	LongestWaitWarn: 60 * time.Second, LongestWaitCrit: 120 * time.Second,
+	AvgWaitWarn: 30 * time.Second, AvgWaitCrit: 60 * time.Second,
+	ServiceLevelWarn: 0.8, ServiceLevelCrit: 0.6,
+	AbandonRateWarn: 0.05, AbandonRateCrit: 0.10,
+	CSATWarn: 0.8, CSATCrit: 0.6,
+	FirstResponseWarn: 5 * time.Minute, FirstResponseCrit: 15 * time.Minute,
+	ResponseTimeWarn: 2 * time.Minute, ResponseTimeCrit: 5 * time.Minute,
+	ServiceLevelTarget: 30 * time.Second, StaleAfter: 45 * time.Second,
+}
+
 // withDefaults fills every zero field with its default.
-func (t Thresholds) withDefaults() Thresholds {
-	orDefault(&t.WaitingWarn, 3)
-	orDefault(&t.WaitingCrit, 6)
-	orDefault(&t.LongestWaitWarn, 60*time.Second)
-	orDefault(&t.LongestWaitCrit, 120*time.Second)
-	orDefault(&t.AvgWaitWarn, 30*time.Second)
-	orDefault(&t.AvgWaitCrit, 60*time.Second)
-	orDefault(&t.ServiceLevelWarn, 0.8)
-	orDefault(&t.ServiceLevelCrit, 0.6)
-	orDefault(&t.AbandonRateWarn, 0.05)
-	orDefault(&t.AbandonRateCrit, 0.10)
-	orDefault(&t.CSATWarn, 0.8)
-	orDefault(&t.CSATCrit, 0.6)
-	orDefault(&t.FirstResponseWarn, 5*time.Minute)
-	orDefault(&t.FirstResponseCrit, 15*time.Minute)
-	orDefault(&t.ResponseTimeWarn, 2*time.Minute)
-	orDefault(&t.ResponseTimeCrit, 5*time.Minute)
-	orDefault(&t.ServiceLevelTarget, 30*time.Second)
-	orDefault(&t.StaleAfter, 45*time.Second)
+func (t Thresholds) withDefaults() Thresholds { return t.Over(defaultThresholds) }
+
+// Over returns t with every zero field taken from base: a skill's partial
+// thresholds over its board's.
+func (t Thresholds) Over(base Thresholds) Thresholds {
+	orDefault(&t.WaitingWarn, base.WaitingWarn)
+	orDefault(&t.WaitingCrit, base.WaitingCrit)
+	orDefault(&t.LongestWaitWarn, base.LongestWaitWarn)
+	orDefault(&t.LongestWaitCrit, base.LongestWaitCrit)
+	orDefault(&t.AvgWaitWarn, base.AvgWaitWarn)
+	orDefault(&t.AvgWaitCrit, base.AvgWaitCrit)
+	orDefault(&t.ServiceLevelWarn, base.ServiceLevelWarn)
+	orDefault(&t.ServiceLevelCrit, base.ServiceLevelCrit)
+	orDefault(&t.AbandonRateWarn, base.AbandonRateWarn)
+	orDefault(&t.AbandonRateCrit, base.AbandonRateCrit)
+	orDefault(&t.CSATWarn, base.CSATWarn)
+	orDefault(&t.CSATCrit, base.CSATCrit)
+	orDefault(&t.FirstResponseWarn, base.FirstResponseWarn)
+	orDefault(&t.FirstResponseCrit, base.FirstResponseCrit)
+	orDefault(&t.ResponseTimeWarn, base.ResponseTimeWarn)
+	orDefault(&t.ResponseTimeCrit, base.ResponseTimeCrit)
+	orDefault(&t.ServiceLevelTarget, base.ServiceLevelTarget)
+	orDefault(&t.StaleAfter, base.StaleAfter)
 	return t
 }
 

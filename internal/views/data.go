@@ -20,9 +20,11 @@ const waitingText = "Waiting for first data…"
 
 // data is everything one render needs, computed once per variant and snapshot.
 type data struct {
-	v    Variant
-	t    Thresholds
-	snap *snapshot.Snapshot // restricted to the viewer's scope; nil before first data
+	v Variant
+	t Thresholds // the board's, with defaults; a drill-down's skill's own
+	// skillT holds each shown skill with its own thresholds (skillThresholds).
+	skillT map[string]Thresholds
+	snap   *snapshot.Snapshot // restricted to the viewer's scope; nil before first data
 	// skills are the ones the board shows (board list ∩ scope ∩ drill-down).
 	skills []snapshot.Skill
 	skill  *snapshot.Skill // the drill-down skill, if any
@@ -59,6 +61,10 @@ func newData(v Variant, snap *snapshot.Snapshot) (*data, error) {
 		}
 		d.skill = &d.skills[i]
 		d.skills = d.skills[i : i+1]
+	}
+	d.skillT = d.skillThresholds()
+	if d.skill != nil {
+		d.t = d.thresholdsFor(*d.skill) // the page is that skill's: all of it by its thresholds
 	}
 	return d, nil
 }

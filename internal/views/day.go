@@ -62,17 +62,17 @@ func (d *data) dayFigures(day string, kind string, t snapshot.Today) []templates
 }
 
 // qualityFigures are a messaging queue's quality figures since the day began, each
-// with the board's thresholds; none when the vendor gave no quality figure. Only the
+// with the skill's thresholds (t); none when the vendor gave no quality figure. Only the
 // manager board, whose skills grid gives such a tile a taller cell, shows them: a
 // wall's or an embed's tile is sized for the queue figures.
-func (d *data) qualityFigures(id, ch string, q snapshot.Queue) []templates.Figure {
+func (d *data) qualityFigures(id, ch string, q snapshot.Queue, t Thresholds) []templates.Figure {
 	if q.QualitySince.IsZero() || d.v.Audience != Manager {
 		return nil
 	}
 	win := snapshot.DayLabel(q.QualitySince)
 	return []templates.Figure{
-		{ID: figID(id, ch, "csat"), Label: "CSAT", Note: win, Title: "CSAT (answers of 4 or 5) today " + win, Value: fmtPct(q.CSAT), Level: lowerWorse(q.CSAT, d.t.CSATWarn, d.t.CSATCrit)},
-		{ID: figID(id, ch, "frt"), Label: "1st resp.", Note: win, Title: "Average time to first response today " + win, Value: fmtDur(q.FirstResponse), Level: higherWorse(q.FirstResponse, d.t.FirstResponseWarn, d.t.FirstResponseCrit)},
-		{ID: figID(id, ch, "resp"), Label: "Resp. time", Note: win, Title: "Average agent response time today " + win, Value: fmtDur(q.ResponseTime), Level: higherWorse(q.ResponseTime, d.t.ResponseTimeWarn, d.t.ResponseTimeCrit)},
+		{ID: figID(id, ch, "csat"), Label: "CSAT", Note: win, Title: "CSAT (answers of 4 or 5) today " + win, Value: fmtPct(q.CSAT), Level: lowerWorse(q.CSAT, t.CSATWarn, t.CSATCrit)},
+		{ID: figID(id, ch, "frt"), Label: "1st resp.", Note: win, Title: "Average time to first response today " + win, Value: fmtDur(q.FirstResponse), Level: higherWorse(q.FirstResponse, t.FirstResponseWarn, t.FirstResponseCrit)},
+		{ID: figID(id, ch, "resp"), Label: "Resp. time", Note: win, Title: "Average agent response time today " + win, Value: fmtDur(q.ResponseTime), Level: higherWorse(q.ResponseTime, t.ResponseTimeWarn, t.ResponseTimeCrit)},
 	}
 }

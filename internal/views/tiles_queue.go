@@ -66,22 +66,23 @@ func (d *data) skillTile(sk snapshot.Skill) templates.SkillTileProps {
 	if len(qs) == 0 {
 		qs = []snapshot.Queue{{}} // no figures at all: one channel of "—"
 	}
+	t := d.thresholdsFor(sk)
 	used := map[string]bool{}
 	for i, q := range qs {
 		if !q.ServiceLevelTarget.Known() {
-			q.ServiceLevelTarget = snapshot.Some(d.t.ServiceLevelTarget)
+			q.ServiceLevelTarget = snapshot.Some(t.ServiceLevelTarget)
 		}
 		ch := channelToken(q.Channel, i, used)
 		c := templates.ChannelFigures{
-			Main: templates.Figure{ID: figID(id, ch, "waiting"), Label: "Waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(d.t.WaitingWarn), int64(d.t.WaitingCrit))},
+			Main: templates.Figure{ID: figID(id, ch, "waiting"), Label: "Waiting", Value: fmtCount(q.Waiting), Level: higherWorse(q.Waiting, int64(t.WaitingWarn), int64(t.WaitingCrit))},
 			Figures: []templates.Figure{
-				{ID: figID(id, ch, "longest"), Label: "Longest", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, d.t.LongestWaitWarn, d.t.LongestWaitCrit)},
-				{ID: figID(id, ch, "sl"), Label: "SL", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, d.t.ServiceLevelWarn, d.t.ServiceLevelCrit)},
-				{ID: figID(id, ch, "avg"), Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, d.t.AvgWaitWarn, d.t.AvgWaitCrit)},
+				{ID: figID(id, ch, "longest"), Label: "Longest", Value: fmtDur(q.LongestWait), Level: higherWorse(q.LongestWait, t.LongestWaitWarn, t.LongestWaitCrit)},
+				{ID: figID(id, ch, "sl"), Label: "SL", Value: fmtPct(q.ServiceLevel), Level: lowerWorse(q.ServiceLevel, t.ServiceLevelWarn, t.ServiceLevelCrit)},
+				{ID: figID(id, ch, "avg"), Label: "Avg wait", Value: fmtDur(q.AvgWait30m), Level: higherWorse(q.AvgWait30m, t.AvgWaitWarn, t.AvgWaitCrit)},
 				{ID: figID(id, ch, "aband"), Label: "Aband.", Value: fmtCount(q.Abandoned30m)},
 			},
 		}
-		c.Figures = append(c.Figures, d.qualityFigures(id, ch, q)...)
+		c.Figures = append(c.Figures, d.qualityFigures(id, ch, q, t)...)
 		if len(qs) > 1 {
 			c.Label = channelLabel(q.Channel)
 		}
