@@ -138,15 +138,21 @@ sources:
     interval: %s
     comm100: {base_url: %q, site_id: %d, email: %q, api_key: %q}
 boards:
-  - {id: floor, title: Floor, public: true}
+  - {id: floor, title: Floor, public: true%s}
 %s`
 
 // startReplica runs replica i against redisURL, polling its own port of v.
 func startReplica(t *testing.T, i int, redisURL string, v *vendor, extra string) *replica {
 	t.Helper()
+	return startReplicaBoard(t, i, redisURL, v, "", extra)
+}
+
+// startReplicaBoard is startReplica with board, more keys of the board floor (", key: value").
+func startReplicaBoard(t *testing.T, i int, redisURL string, v *vendor, board, extra string) *replica {
+	t.Helper()
 	dir := t.TempDir()
 	c := simulator.DefaultCredentials().Comm100
-	conf := fmt.Sprintf(configTmpl, filepath.Join(dir, "data"), redisURL, leaseTTL, interval, v.urls[i]+"/v4", c.SiteID, c.Email, c.APIKey, extra)
+	conf := fmt.Sprintf(configTmpl, filepath.Join(dir, "data"), redisURL, leaseTTL, interval, v.urls[i]+"/v4", c.SiteID, c.Email, c.APIKey, board, extra)
 	path := filepath.Join(dir, "ccdash.yaml")
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
