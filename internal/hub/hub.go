@@ -42,7 +42,14 @@ type Options struct {
 	QueueSize int
 	// WriteTimeout bounds every write and ping on a socket. Zero means 5s.
 	WriteTimeout time.Duration
-	// PingInterval is how often an idle socket is pinged. Zero means 20s.
+	// PingInterval is how often a socket is pinged. Zero means 50s. A peer that
+	// stops answering is closed within PingInterval + WriteTimeout (the ping
+	// waits for its pong under the write timeout). Each ping costs the server a
+	// write, a pong read and two wake-ups per socket, so the default is as long
+	// as liveness allows: the page needs no server traffic to stay up (the
+	// browser answers pings itself; it reconnects on the socket's close event),
+	// and 50s keeps a socket busy within the 60s idle timeout common to load
+	// balancers and proxies (nginx's proxy_read_timeout, AWS ALB).
 	PingInterval time.Duration
 	// CheckInterval is how often ServeOptions.Check is consulted, on the first
 	// ping tick after it elapsed. Zero means 5m. A credential revoked through the
@@ -102,7 +109,7 @@ func New(opts Options) *Hub {
 		opts.WriteTimeout = 5 * time.Second
 	}
 	if opts.PingInterval <= 0 {
-		opts.PingInterval = 20 * time.Second
+		opts.PingInterval = 50 * time.Second
 	}
 	if opts.CheckInterval <= 0 {
 		opts.CheckInterval = 5 * time.Minute

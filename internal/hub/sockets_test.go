@@ -91,14 +91,7 @@ func TestSocketThatStopsReadingShowsBusy(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{PingInterval: 20 * time.Millisecond, WriteTimeout: 5 * time.Second}, nil)
 	h.hub.Publish("a", nil, []byte("A0"))
-	reader := h.dial(t, "topic=a&key=reader", nil)
-	go func() {
-		for {
-			if _, _, err := reader.Read(context.Background()); err != nil {
-				return
-			}
-		}
-	}()
+	dialReader(t, h, "topic=a&key=reader")
 	_ = h.dial(t, "topic=a&key=stuck", nil) // never reads: never answers a ping
 
 	deadline := time.Now().Add(waitTimeout)
@@ -115,4 +108,50 @@ func TestSocketThatStopsReadingShowsBusy(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestDeadPeerIsClosed: a peer that keeps its TCP connection open but stops
+// answering (it never reads, so it never sends a pong) is closed after its first
+// unanswered ping, within PingInterval + WriteTimeout, while a peer that answers
+// stays subscribed.
+func TestDeadPeerIsClosed(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{PingInterval: 20 * time.Millisecond, WriteTimeout: 100 * time.Millisecond}, nil)
+	h.hub.Publish("a", nil, []byte("A0"))
+	dialReader(t, h, "topic=a&key=reader")
+	_ = h.dial(t, "topic=a&key=dead", nil) // never reads: never answers a ping
+	waitSubscribers(t, h.hub, "a", 2)
+
+	waitFor(t, "the dead peer closed", func() bool { return len(h.hub.Sockets("dead")) == 0 })
+	rd := socketOf(t, h.hub, "reader")
+	if rd.LastPong.IsZero() {
+		t.Errorf("answering socket has no pong: %+v", rd)
+	}
+	if n := h.hub.Subscribers("a"); n != 1 {
+		t.Errorf("subscribers on a = %d, want 1 (the answering socket)", n)
+	}
+}
+
+// TestDefaultPingIntervalKeepsProxiesOpen: the default ping interval stays under
+// the 60s idle timeout of common proxies and load balancers, so an idle wall's
+// socket is not cut by one.
+func TestDefaultPingIntervalKeepsProxiesOpen(t *testing.T) {
+	h := New(Options{})
+	if got := h.opts.PingInterval; got <= 0 || got+h.opts.WriteTimeout > 60*time.Second {
+		t.Errorf("default PingInterval %v + WriteTimeout %v, want a ping answered within 60s", got, h.opts.WriteTimeout)
+	}
+}
+
+// dialReader opens a socket whose client reads (and so answers pings) until it
+// closes.
+func dialReader(t *testing.T, h *harness, query string) {
+	t.Helper()
+	c := h.dial(t, query, nil)
+	go func() {
+		for {
+			if _, _, err := c.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
 }

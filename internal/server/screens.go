@@ -142,6 +142,19 @@ func (st *screenState) binding(id string) (auth.Binding, bool) {
 	return b, ok
 }
 
+// anyOnPlaylist reports whether a device seen since start is bound to a playlist.
+// It walks the bindings (one per device, made by admins) without allocating.
+func (st *screenState) anyOnPlaylist() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, b := range st.bindings {
+		if b.Playlist != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (st *screenState) forget(id string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -215,7 +228,13 @@ func (s *Server) runScreens(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			s.retarget(ctx, "")
+			// Only a playlist's board changes with the clock; a rebind or a reload
+			// moves its own sockets at once. Without a screen on a playlist the pass
+			// would list every wall socket each second for nothing (the bulk of an
+			// idle server's CPU per socket).
+			if s.screens.anyOnPlaylist() {
+				s.retarget(ctx, "")
+			}
 		}
 	}
 }
