@@ -42,6 +42,8 @@ func TestBoardEditorSameMessagesAsConfig(t *testing.T) {
 		{"inverted thresholds", url.Values{"id": {"sales"}, "thresholds.waiting_warn": {"9"}, "thresholds.waiting_crit": {"4"}},
 			"{id: sales, thresholds: {waiting_warn: 9, waiting_crit: 4}}"},
 		{"theme", url.Values{"id": {"sales"}, "theme": {"blue"}}, "{id: sales, theme: blue}"},
+		{"skill thresholds", url.Values{"id": {"sales"}, "thresholds.waiting_crit": {"20"}, "skill_thresholds.comm100:x.waiting_warn": {"30"}, "skill_thresholds.VIP.service_level_crit": {"2"}},
+			`{id: sales, thresholds: {waiting_crit: 20}, skill_thresholds: {"comm100:x": {waiting_warn: 30}, VIP: {service_level_crit: 2}}}`},
 		{"accent", url.Values{"id": {"sales"}, "accent": {"red"}}, "{id: sales, accent: red}"},
 		{"id", url.Values{"id": {"Sales Floor"}}, "{id: Sales Floor}"},
 		{"missing id", url.Values{"title": {"No id"}}, "{title: No id}"},
@@ -93,7 +95,8 @@ func TestEditedBoardsSurviveRestartAndReload(t *testing.T) {
 	if code != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), "${HOME}") {
 		t.Errorf("a ${NAME} reference: %d, want it refused, not expanded:\n%s", code, grepProblems(html.UnescapeString(body)))
 	}
-	code, body = fetch(t, c, "POST", app.Base+"/admin/boards", url.Values{"csrf_token": {tok}, "id": {"sales"}, "title": {"Sales"}, "public": {"1"}})
+	code, body = fetch(t, c, "POST", app.Base+"/admin/boards", url.Values{"csrf_token": {tok}, "id": {"sales"}, "title": {"Sales"}, "public": {"1"},
+		"skill_thresholds.Sales.waiting_warn": {"1"}, "skill_thresholds.Sales.longest_wait_crit": {"5m"}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", code, grepProblems(html.UnescapeString(body)))
 	}
@@ -105,6 +108,10 @@ func TestEditedBoardsSurviveRestartAndReload(t *testing.T) {
 		}
 	}
 	served("after create")
+	// The stored YAML (parsed by the config's code) gives the form its per-skill values back.
+	if _, form := fetch(t, c, "GET", app.Base+"/admin/boards/sales/edit", nil); !strings.Contains(form, `name="skill_thresholds.Sales.longest_wait_crit" size="6" value="5m"`) {
+		t.Errorf("the edit form lost Sales' skill threshold")
+	}
 	_, page := fetch(t, c, "GET", app.Base+"/admin/config", nil)
 	m := csrfInput.FindStringSubmatch(page)
 	if m == nil {

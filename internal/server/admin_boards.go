@@ -239,6 +239,7 @@ func (s *Server) renderBoardForm(w http.ResponseWriter, r *http.Request, code in
 	for _, fk := range thresholdKeys {
 		props.Thresholds = append(props.Thresholds, views.FormField{Name: fk.key, Label: fk.label, Value: f[fk.key]})
 	}
+	props.SkillThresholds = skillThresholdRows(v, props.Skills)
 	s.renderHTML(w, r, code, views.BoardFormPage(props))
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -24,21 +25,31 @@ import (
 // views.Board.Validate.
 func testParse(src []byte) (views.Board, error) {
 	var c struct {
-		ID         string   `yaml:"id"`
-		Title      string   `yaml:"title"`
-		Public     bool     `yaml:"public"`
-		Skills     []string `yaml:"skills"`
-		Thresholds struct {
-			WaitingWarn int `yaml:"waiting_warn"`
-			WaitingCrit int `yaml:"waiting_crit"`
-		} `yaml:"thresholds"`
+		ID              string                 `yaml:"id"`
+		Title           string                 `yaml:"title"`
+		Public          bool                   `yaml:"public"`
+		Skills          []string               `yaml:"skills"`
+		Thresholds      waitingYAML            `yaml:"thresholds"`
+		SkillThresholds map[string]waitingYAML `yaml:"skill_thresholds"`
 	}
 	if err := yaml.Unmarshal(src, &c); err != nil {
 		return views.Board{}, err
 	}
 	b := views.Board{ID: c.ID, Title: cmpOr(c.Title, c.ID), Public: c.Public, Skills: c.Skills,
-		Thresholds: views.Thresholds{WaitingWarn: c.Thresholds.WaitingWarn, WaitingCrit: c.Thresholds.WaitingCrit}}
+		Thresholds: c.Thresholds.thresholds()}
+	for _, sk := range slices.Sorted(maps.Keys(c.SkillThresholds)) {
+		b.SkillThresholds = append(b.SkillThresholds, views.SkillThresholds{Skill: sk, Thresholds: c.SkillThresholds[sk].thresholds()})
+	}
 	return b, b.Validate()
+}
+
+type waitingYAML struct {
+	WaitingWarn int `yaml:"waiting_warn"`
+	WaitingCrit int `yaml:"waiting_crit"`
+}
+
+func (w waitingYAML) thresholds() views.Thresholds {
+	return views.Thresholds{WaitingWarn: w.WaitingWarn, WaitingCrit: w.WaitingCrit}
 }
 
 type editorEnv struct {
@@ -307,4 +318,62 @@ func TestBoardFormKeepsTheSkillOrder(t *testing.T) {
 	if a < 0 || b < 0 || b > a {
 		t.Errorf("the edit form does not list the board's skills ticked, in its order:\n%.1500s", grepLines(form, "skills"))
 	}
+}
+
+// TestBoardEditorSkillThresholdsRecolourOpenWall: saving one skill's thresholds
+// from the form's per-skill row re-colours that skill on an open wall's socket,
+// and only that skill; the form shows the stored value again.
+func TestBoardEditorSkillThresholdsRecolourOpenWall(t *testing.T) {
+	t.Parallel()
+	e := newEditorEnv(t, nil)
+	board := url.Values{"id": {"sales"}, "public": {"1"}, "thresholds.waiting_warn": {"100"}, "thresholds.waiting_crit": {"200"}}
+	if r := e.post(t, "/admin/boards", board); r.code != http.StatusSeeOther {
+		t.Fatalf("create: %d %.500s", r.code, grepLines(r.body, "auth-error"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, first, _, err := e.dialWS(t, ctx, nil, "/ws?board=sales&view=wall", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	sales, support := figLevel(first, "comm100:a"), figLevel(first, "comm100:b")
+	if sales != "ok" || support != "ok" {
+		t.Fatalf("before: Sales %q, Support %q waiting, want both ok under the board's 100/200", sales, support)
+	}
+	board.Set("skill_thresholds.comm100:b.waiting_warn", "1")
+	board.Set("skill_thresholds.comm100:b.waiting_crit", "50")
+	if r := e.post(t, "/admin/boards/sales", board); r.code != http.StatusSeeOther {
+		t.Fatalf("edit: %d %.500s", r.code, grepLines(r.body, "board-form-problem"))
+	}
+	msg := readUntil(t, ctx, c, `id="`+waitingFigID("comm100:b")+`"`)
+	if got := figLevel(msg, "comm100:b"); got != "warn" {
+		t.Errorf("Support waiting after its override = %q, want warn:\n%.1000s", got, msg)
+	}
+	if strings.Contains(msg, `id="`+waitingFigID("comm100:a")+`"`) {
+		t.Errorf("the edit re-sent Sales' waiting figure, which the override does not touch:\n%.1000s", msg)
+	}
+	form := do(t, e.adm, "GET", e.ts.URL+"/admin/boards/sales/edit", nil).body
+	if !strings.Contains(form, `name="skill_thresholds.comm100:b.waiting_warn" size="6" value="1"`) {
+		t.Errorf("the edit form does not hold the stored override:\n%.1500s", grepLines(form, "skill_thresholds"))
+	}
+}
+
+func waitingFigID(skill string) string { return "fig-" + views.SkillTileID(skill) + "-chat-waiting" }
+
+// figLevel is the level class ("ok", "warn", "crit") of skill's waiting figure in an
+// HTML fragment, "" when the fragment lacks it.
+func figLevel(html, skill string) string {
+	i := strings.Index(html, `id="`+waitingFigID(skill)+`"`)
+	if i < 0 {
+		return ""
+	}
+	start := strings.LastIndex(html[:i], "<")
+	tag := html[start : i+strings.Index(html[i:], ">")]
+	for _, l := range []string{"crit", "warn", "ok"} {
+		if strings.Contains(tag, "lvl-"+l) {
+			return l
+		}
+	}
+	return "none"
 }

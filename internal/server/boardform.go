@@ -97,6 +97,7 @@ func valuesFromForm(f url.Values) boardValues {
 	for _, fk := range thresholdKeys {
 		v.fields[fk.key] = formText(f.Get(fk.key))
 	}
+	skillThresholdsFromForm(f, v.fields)
 	type pos struct {
 		kind string
 		at   float64
@@ -137,6 +138,7 @@ func valuesFromBoard(b views.Board) boardValues {
 	for _, fk := range thresholdKeys {
 		v.fields[fk.key] = fk.get(b)
 	}
+	skillThresholdsFromBoard(b, v.fields)
 	for _, t := range b.Tiles {
 		v.tiles = append(v.tiles, string(t))
 	}
@@ -154,7 +156,13 @@ func valuesFromYAML(src string) (boardValues, error) {
 		switch t := val.(type) {
 		case map[string]any:
 			for sk, sv := range t {
-				if sv != nil { // null: the default, as if left out
+				if m, ok := sv.(map[string]any); ok && k == skillThresholdsKey {
+					for tk, tv := range m {
+						if tv != nil {
+							v.fields[skillThresholdName(sk, tk)] = scalar(tv)
+						}
+					}
+				} else if sv != nil { // null: the default, as if left out
 					v.fields[k+"."+sk] = scalar(sv)
 				}
 			}
@@ -239,6 +247,9 @@ func (v boardValues) yaml() string {
 			add(root, group, g)
 		}
 		add(g, key, plain(s))
+	}
+	if st := v.skillThresholdsYAML(add); st != nil {
+		add(root, skillThresholdsKey, st)
 	}
 	out, err := yaml.Marshal(root)
 	if err != nil {

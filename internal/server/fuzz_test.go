@@ -93,11 +93,15 @@ func FuzzBoardForm(f *testing.F) {
 	f.Add("${HOME} # note", "true", "null", "~", "&a *a")
 	f.Fuzz(func(t *testing.T, title, warn, dur, accent, skill string) {
 		form := url.Values{"id": {"sales"}, "title": {title}, "accent": {accent}, "skills": {skill},
-			"thresholds.waiting_warn": {warn}, "thresholds.longest_wait_warn": {dur}, "tile.agents": {warn}}
+			"thresholds.waiting_warn": {warn}, "thresholds.longest_wait_warn": {dur}, "tile.agents": {warn},
+			"skill_thresholds." + skill + ".waiting_crit": {warn}, "skill_thresholds." + title + ".service_level_target": {dur}}
 		in := valuesFromForm(form)
 		out, err := valuesFromYAML(in.yaml())
 		if err != nil {
 			t.Fatalf("the form's YAML does not parse: %v\n%s", err, in.yaml())
+		}
+		if k := "skill_thresholds." + skill + ".waiting_crit"; (in.fields[k] == "") != (out.fields[k] == "") {
+			t.Fatalf("%s: form %q, reads back %q\n%s", k, in.fields[k], out.fields[k], in.yaml())
 		}
 		for _, k := range []string{"id", "title", "accent"} {
 			if out.fields[k] != in.fields[k] {

@@ -8,13 +8,14 @@ import (
 
 // The board editor's pages (/admin/boards).
 type (
-	BoardsPageProps = templates.BoardsPageProps
-	BoardRow        = templates.BoardRow
-	AuditRow        = templates.AuditRow
-	BoardFormProps  = templates.BoardFormProps
-	FormField       = templates.FormField
-	TileChoice      = templates.TileChoice
-	SkillChoice     = templates.SkillChoice
+	BoardsPageProps   = templates.BoardsPageProps
+	BoardRow          = templates.BoardRow
+	AuditRow          = templates.AuditRow
+	BoardFormProps    = templates.BoardFormProps
+	FormField         = templates.FormField
+	TileChoice        = templates.TileChoice
+	SkillChoice       = templates.SkillChoice
+	SkillThresholdRow = templates.SkillThresholdRow
 )
 
 // BoardsPage is /admin/boards.
