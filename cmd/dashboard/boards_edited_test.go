@@ -133,6 +133,7 @@ func FuzzEditedBoardParser(f *testing.F) {
 	f.Add([]byte("- a\n- b\n"))
 	f.Add([]byte("id: x\nalerts: {rules: []}\n"))
 	f.Add([]byte("id: x\ntitle: ${HOME}\n"))
+	f.Add([]byte("id: x\nskill_thresholds: {\"comm100:a\": {waiting_warn: 9}, VIP: {stale_after: 5s}}\n"))
 	parse := editedBoardParser("", f.TempDir(), func() time.Duration { return 45 * time.Second })
 	f.Fuzz(func(t *testing.T, src []byte) {
 		b, err := parse(src)
