@@ -214,10 +214,9 @@ func TestScreensPageShowsAStaleScreen(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		r := do(t, adm, "GET", e.ts.URL+"/admin/screens/table", nil)
-		if state(r.body, stuck.ID) == "stale" {
-			if got := state(r.body, reader.ID); got != "live" {
-				t.Errorf("the reading screen is %q, want live", got)
-			}
+		// Both at once: on a loaded machine one of the reader's 50 ms pongs may come
+		// later than the 200 ms stale mark, so the reader is live on most reads, not all.
+		if state(r.body, stuck.ID) == "stale" && state(r.body, reader.ID) == "live" {
 			if got := state(r.body, spare.ID); got != "missing" {
 				t.Errorf("a screen never seen is %q, want missing (flagged)", got)
 			}
@@ -232,7 +231,7 @@ func TestScreensPageShowsAStaleScreen(t *testing.T) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the frozen screen was never shown stale: %.2000s", r.body)
+			t.Fatalf("the frozen screen was never shown stale beside a live one: %.2000s", r.body)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
