@@ -4,15 +4,11 @@ package hub
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -107,70 +103,16 @@ func benchDeliver(b *testing.B, n int) {
 	readers.Wait()
 }
 
-// rawDial opens a WebSocket by hand: the upgrade request, then the 101 answer.
-func rawDial(addr string) (net.Conn, *bufio.Reader, error) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		return nil, nil, err
-	}
-	req := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	if _, err := io.WriteString(c, req); err != nil {
-		c.Close()
-		return nil, nil, err
-	}
-	br := bufio.NewReaderSize(c, 4096)
-	status, err := br.ReadString('\n')
-	if err != nil || !strings.Contains(status, " 101 ") {
-		c.Close()
-		return nil, nil, fmt.Errorf("upgrade: %q %v", status, err)
-	}
-	for {
-		line, err := br.ReadString('\n')
-		if err != nil {
-			c.Close()
-			return nil, nil, err
-		}
-		if line == "\r\n" {
-			return c, br, nil
-		}
-	}
-}
-
 // rawRead reads unmasked server frames into a fixed buffer and calls arrived
 // once per data message, until the socket ends.
 func rawRead(br *bufio.Reader, arrived func()) {
-	var hdr [8]byte
 	buf := make([]byte, 32<<10)
 	for {
-		if _, err := io.ReadFull(br, hdr[:2]); err != nil {
+		switch op, err := rawFrame(br, buf); {
+		case err != nil || op == 0x8:
 			return
-		}
-		op, size := hdr[0]&0x0f, uint64(hdr[1]&0x7f)
-		switch size {
-		case 126:
-			if _, err := io.ReadFull(br, hdr[:2]); err != nil {
-				return
-			}
-			size = uint64(binary.BigEndian.Uint16(hdr[:2]))
-		case 127:
-			if _, err := io.ReadFull(br, hdr[:8]); err != nil {
-				return
-			}
-			size = binary.BigEndian.Uint64(hdr[:8])
-		}
-		for size > 0 {
-			k := min(size, uint64(len(buf)))
-			if _, err := io.ReadFull(br, buf[:k]); err != nil {
-				return
-			}
-			size -= k
-		}
-		switch op {
-		case 0x1, 0x2:
+		case op == 0x1 || op == 0x2:
 			arrived()
-		case 0x8:
-			return
 		}
 	}
 }

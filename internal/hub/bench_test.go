@@ -44,8 +44,9 @@ func benchBroadcast(b *testing.B, n int) {
 	var lat histogram
 	var pending sync.WaitGroup
 	var consumers sync.WaitGroup
+	stop := make(chan struct{})
 	for range n {
-		s, err := h.subscribe("board", "", false)
+		s, err := h.subscribe("board", "")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -57,7 +58,7 @@ func benchBroadcast(b *testing.B, n int) {
 				case msg := <-s.queue:
 					lat.record(time.Since(start) - stampOf(msg))
 					pending.Done()
-				case <-s.done:
+				case <-stop:
 					return
 				}
 			}
@@ -84,5 +85,6 @@ func benchBroadcast(b *testing.B, n int) {
 	b.ReportMetric(ms(lat.quantile(0.50)), "p50-ms")
 	b.ReportMetric(ms(lat.quantile(0.99)), "p99-ms")
 	h.Close()
+	close(stop)
 	consumers.Wait()
 }

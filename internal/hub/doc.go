@@ -9,6 +9,13 @@
 // for how the live loop forgets topics). Serve is the WebSocket lifecycle over
 // that in-memory core; Close ends every socket with 1012 so pages reconnect.
 //
+// A socket parks one goroutine for its life, the reader the library needs for
+// pongs and close frames (socket.go). Writing parks nothing: a queued message,
+// an end, a recheck or a due ping (a timer, not a ticker in a loop) starts a
+// short-lived writer unless one runs, and it exits when nothing is left, so ten
+// thousand idle walls hold ten thousand stacks, not twenty thousand. Queues
+// hold the published slices themselves, shared by every subscriber.
+//
 // One socket can also be addressed alone (sockets.go): Sockets lists them with their
 // transport facts (peer, since, last write and pong, a write or ping in progress),
 // Send queues a control message to one, and Move re-subscribes one to another topic

@@ -1,9 +1,13 @@
 package hub
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -119,4 +123,65 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func waitSubscribers(t *testing.T, hb *Hub, topic string, want int) {
 	t.Helper()
 	waitFor(t, topic+" subscribers", func() bool { return hb.Subscribers(topic) == want })
+}
+
+// rawDial opens a WebSocket by hand: the upgrade request, then the 101 answer.
+func rawDial(addr string) (net.Conn, *bufio.Reader, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	req := "GET / HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := io.WriteString(c, req); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(c, 4096)
+	status, err := br.ReadString('\n')
+	if err != nil || !strings.Contains(status, " 101 ") {
+		c.Close()
+		return nil, nil, fmt.Errorf("upgrade: %q %v", status, err)
+	}
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			c.Close()
+			return nil, nil, err
+		}
+		if line == "\r\n" {
+			return c, br, nil
+		}
+	}
+}
+
+// rawFrame reads one unmasked server frame, its payload into buf (discarded
+// when larger), and returns its opcode. It allocates nothing: the header is
+// read into buf too (an array of its own would escape through io.ReadFull).
+func rawFrame(br *bufio.Reader, buf []byte) (byte, error) {
+	hdr := buf[:8]
+	if _, err := io.ReadFull(br, hdr[:2]); err != nil {
+		return 0, err
+	}
+	op, size := hdr[0]&0x0f, uint64(hdr[1]&0x7f)
+	switch size {
+	case 126:
+		if _, err := io.ReadFull(br, hdr[:2]); err != nil {
+			return 0, err
+		}
+		size = uint64(binary.BigEndian.Uint16(hdr[:2]))
+	case 127:
+		if _, err := io.ReadFull(br, hdr[:8]); err != nil {
+			return 0, err
+		}
+		size = binary.BigEndian.Uint64(hdr[:8])
+	}
+	for size > 0 {
+		k := min(size, uint64(len(buf)))
+		if _, err := io.ReadFull(br, buf[:k]); err != nil {
+			return 0, err
+		}
+		size -= k
+	}
+	return op, nil
 }

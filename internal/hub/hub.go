@@ -176,20 +176,23 @@ func (h *Hub) Publish(topicName string, diff, full []byte) {
 
 // subscribe registers a subscriber on topicName and enqueues the topic's full
 // state as its first message, under the topic lock, so no Publish can fall
-// between the state it starts from and the diffs it receives. A socket
-// subscriber (serving) is counted for Shutdown under the same lock that
-// checks the hub is open, so Shutdown cannot miss it.
-func (h *Hub) subscribe(topicName, key string, serving bool) (*subscriber, error) {
-	return h.subscribePeer(topicName, key, serving, "", "")
+// between the state it starts from and the diffs it receives. A socket's
+// subscriber (subscribePeer with a socket) is counted for Shutdown under the
+// same lock that checks the hub is open, so Shutdown cannot miss it.
+func (h *Hub) subscribe(topicName, key string) (*subscriber, error) {
+	return h.subscribePeer(topicName, key, nil, "", "")
 }
 
-// subscribePeer is subscribe for a socket whose peer address and User-Agent Sockets
-// reports.
-func (h *Hub) subscribePeer(topicName, key string, serving bool, addr, ua string) (*subscriber, error) {
+// subscribePeer is subscribe for socket k (nil: none), whose peer address and
+// User-Agent Sockets reports.
+func (h *Hub) subscribePeer(topicName, key string, k *socket, addr, ua string) (*subscriber, error) {
 	s := newSubscriber(topicName, key, h.opts.QueueSize)
 	s.stats.addr, s.stats.ua = addr, ua
+	if k != nil {
+		s.sock, k.s = k, s
+	}
 	err := h.withTopic(topicName, func(t *topic) {
-		if serving {
+		if k != nil {
 			h.serving.Add(1)
 		}
 		t.subs[s] = struct{}{}

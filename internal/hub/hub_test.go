@@ -417,11 +417,11 @@ func TestTopicsAndDropTopic(t *testing.T) {
 	t.Parallel()
 	hb := New(Options{})
 	defer hb.Close()
-	a, err := hb.subscribe("a", "", false)
+	a, err := hb.subscribe("a", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hb.subscribe("b", "", false); err != nil {
+	if _, err := hb.subscribe("b", ""); err != nil {
 		t.Fatal(err)
 	}
 	hb.Publish("c", []byte("d"), []byte("F")) // state without subscribers
@@ -438,7 +438,7 @@ func TestTopicsAndDropTopic(t *testing.T) {
 		t.Errorf("Topics() after unsubscribe = %s, want %s", got, want)
 	}
 
-	late, err := hb.subscribe("c", "", false)
+	late, err := hb.subscribe("c", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +449,7 @@ func TestTopicsAndDropTopic(t *testing.T) {
 	if !hb.DropTopic("c") {
 		t.Error("DropTopic(c) without subscribers kept it, want dropped")
 	}
-	again, err := hb.subscribe("c", "", false)
+	again, err := hb.subscribe("c", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,10 +40,7 @@ func (h *Hub) Recheck() {
 	for _, t := range h.topics {
 		t.mu.Lock()
 		for s := range t.subs {
-			select {
-			case s.recheck <- struct{}{}:
-			default: // one is pending already
-			}
+			s.askRecheck()
 		}
 		t.mu.Unlock()
 	}

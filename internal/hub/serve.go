@@ -39,17 +39,20 @@ type ServeOptions struct {
 // Serve opens one push-only WebSocket: register on the topic (before the
 // upgrade, so nothing published meanwhile is lost) and accept. The socket then
 // lives on in the hub — full state, every diff, pings, and the close status the
-// hub chose — on goroutines of its own, and Serve returns at once: net/http
-// then frees the request, its headers and the handler's deep stack, which a
-// push-only socket would otherwise hold for the weeks a wall stays up. A data
-// frame from the client closes that socket with 1008 (policy violation).
+// hub chose — and Serve returns at once: net/http then frees the request, its
+// headers and the handler's deep stack, which a push-only socket would otherwise
+// hold for the weeks a wall stays up. The socket parks one goroutine, its
+// reader; writes run on short-lived goroutines while there is something to
+// write (socket.go). A data frame from the client closes that socket with 1008
+// (policy violation).
 //
 // Serve returns an error only when the socket could not be opened: ErrClosed
 // after Close (it has answered 503), or the upgrade failed (Accept has
 // answered). Nothing in opts may hold on to r. The end of an established
 // socket is its normal life, not an error: it is logged at debug level.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) error {
-	s, err := h.subscribePeer(opts.Topic, opts.Key, true, opts.Addr, opts.UserAgent)
+	k := newSocket(h, opts)
+	s, err := h.subscribePeer(opts.Topic, opts.Key, k, opts.Addr, opts.UserAgent)
 	if err != nil {
 		opts.closed()
 		w.Header().Set("Retry-After", "1")
@@ -63,102 +66,13 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, opts ServeOptions) e
 		opts.closed()
 		return fmt.Errorf("hub: accept: %w", err)
 	}
-	go h.run(c, s, opts)
+	k.start(c)
 	return nil
 }
 
 func (o ServeOptions) closed() {
 	if o.Closed != nil {
 		o.Closed()
-	}
-}
-
-// run is an accepted socket's whole life. Push-only: a reader goroutine
-// answers pings and close frames, ends ctx when the client goes away, and
-// closes the socket on any data frame; this one writes.
-func (h *Hub) run(c *websocket.Conn, s *subscriber, opts ServeOptions) {
-	defer opts.closed()
-	defer h.serving.Done()
-	defer h.unsubscribe(s)
-	defer c.CloseNow()
-	ctx, cancel := context.WithCancel(context.Background())
-	readDone := make(chan struct{})
-	go discardReads(ctx, cancel, c, readDone)
-	why := h.pump(ctx, c, s, opts)
-	cancel()
-	<-readDone
-	h.log.Debug("hub: socket closed", "topic", opts.Topic, "why", why)
-}
-
-// discardReads is websocket.Conn.CloseRead without its bug: in coder/websocket
-// v1.8.15 CloseRead's goroutine calls Close on a data frame, and Close waits
-// for that same goroutine to finish, so the socket hangs for the library's 15s
-// wait timeout (the pattern of coder/websocket#429). Here Close runs in a
-// goroutine nobody waits for inside Close.
-func discardReads(ctx context.Context, cancel context.CancelFunc, c *websocket.Conn, done chan<- struct{}) {
-	defer close(done)
-	defer cancel()
-	if _, _, err := c.Reader(ctx); err == nil {
-		_ = c.Close(websocket.StatusPolicyViolation, "unexpected data message")
-	}
-}
-
-// pump writes s's queue to c until the subscription or the socket ends, and
-// says why it stopped.
-func (h *Hub) pump(ctx context.Context, c *websocket.Conn, s *subscriber, opts ServeOptions) string {
-	ticker := time.NewTicker(h.opts.PingInterval)
-	defer ticker.Stop()
-	dl := newDeadline(c, h.opts.WriteTimeout)
-	defer dl.stop()
-	lastCheck := time.Now()
-	first := true
-	for {
-		// A pending end wins over a backlog: a kicked or restarting socket
-		// should hear its close status now, not after 32 stale messages.
-		select {
-		case <-s.done:
-			return h.closeWith(c, s.code, s.reason)
-		default:
-		}
-
-		select {
-		case msg := <-s.queue:
-			if first && opts.Hello != nil {
-				msg = appendHello(msg, opts.Hello())
-			}
-			first = false
-			s.stats.busy.Store(time.Now().UnixNano())
-			err := dl.write(msg)
-			s.stats.busy.Store(0)
-			if err != nil {
-				return "write: " + err.Error()
-			}
-			s.stats.lastWrite.Store(time.Now().UnixNano())
-			h.sent.Add(1)
-		case <-s.recheck:
-			if opts.Check != nil && !opts.Check() {
-				return h.unauthorized(c, s)
-			}
-		case now := <-ticker.C:
-			if opts.Check != nil && now.Sub(lastCheck) >= h.opts.CheckInterval {
-				lastCheck = now
-				if !opts.Check() {
-					return h.unauthorized(c, s)
-				}
-			}
-			s.stats.busy.Store(now.UnixNano())
-			err := dl.ping()
-			s.stats.busy.Store(0)
-			if err != nil {
-				return "ping: " + err.Error()
-			}
-			s.stats.lastPong.Store(time.Now().UnixNano())
-			h.pings.Add(1)
-		case <-s.done:
-			return h.closeWith(c, s.code, s.reason)
-		case <-ctx.Done():
-			return "client gone: " + context.Cause(ctx).Error()
-		}
 	}
 }
 
@@ -170,7 +84,7 @@ func (h *Hub) unauthorized(c *websocket.Conn, s *subscriber) string {
 }
 
 // deadline bounds each write and ping on one socket with a single timer made
-// once per socket. The library sets up a context.AfterFunc (allocations and a
+// once per socket (writes and pings run one at a time, on the socket's writer). The library sets up a context.AfterFunc (allocations and a
 // timer) for every write whose context can be cancelled, so writes go out under
 // context.Background and this timer cuts the socket off instead when a write
 // or a pong takes longer than the write timeout. That keeps a delivered

@@ -34,7 +34,7 @@ var nextSocketID atomic.Uint64
 // it was said to be on: it closed, or another Move took it first.
 var ErrNoSocket = errors.New("hub: no such socket on that topic")
 
-// socketStats are one subscriber's transport facts, written by its pump with atomic
+// socketStats are one subscriber's transport facts, written by its writer with atomic
 // stores (no allocation on the delivery path) and read by Sockets.
 type socketStats struct {
 	id        uint64
