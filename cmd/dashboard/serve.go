@@ -94,6 +94,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		warnConfigPerms(o.config, log)
 	}
 	logFileLimit(log, cfg.HTTP.serverLimits())
+	// Bind before the slow start-up (stores, password hashes, the first renders): on a
+	// restart every wall redials at once, and a dial that finds the port bound waits
+	// in the accept queue until Serve runs, where one refused would double that
+	// page's back-off.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close() // Serve closes it on Shutdown; this is for a start-up that fails
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -147,10 +156,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	alerting, err := buildAlerts(ctx, cfg, access.db, access.redis, leads, log)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
 	}
 	apiTokens, err := access.apiTokenStore()
 	if err != nil {
@@ -273,8 +278,20 @@ wait:
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	srv.Close() // WebSockets are hijacked: Shutdown does not close them, the server does (1012)
+	// Stop accepting before the sockets hear 1012: pages redial within a second, and a
+	// process on its way out would answer each with 503 while it closes the rest — a
+	// failed handshake that doubles the page's back-off. Refused, they wait for the
+	// new process the same way, and the old one spends its last seconds closing.
 	err = httpSrv.Shutdown(shutdownCtx)
+	// WebSockets are hijacked: Shutdown does not close them, the server does (1012).
+	// A page needs the close frame, not the end of the handshake: waiting for every
+	// reply keeps the port from the next process for seconds under load, and each of
+	// those seconds is another refused redial doubling every page's back-off.
+	closing, cancelClosing := context.WithTimeout(context.Background(), socketCloseGrace)
+	defer cancelClosing()
+	if serr := srv.Shutdown(closing); serr != nil {
+		log.Info("sockets still closing at exit", "err", serr)
+	}
 	stopPolling()
 	<-alertsDone
 	if perr := <-polled; perr != nil && !errors.Is(perr, context.Canceled) {
@@ -282,6 +299,12 @@ wait:
 	}
 	return err
 }
+
+// socketCloseGrace is how long a shutdown waits for the sockets' close handshakes
+// after sending them 1012. Writing the frames takes milliseconds; the rest is
+// the peers' replies, which no page needs (1012 or a cut connection, the page's
+// ws extension reconnects the same way).
+const socketCloseGrace = 2 * time.Second
 
 // logFileLimit raises the open-file soft limit to the hard limit and logs both: each
 // connection holds a descriptor, and running out stops accept for everyone.

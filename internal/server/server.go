@@ -234,11 +234,17 @@ func (s *Server) Handler() http.Handler {
 }
 
 // Close ends every live connection (WebSockets are closed with 1012 so pages
-// reconnect to the next instance by themselves). Call it before http.Server.Shutdown,
-// which does not touch hijacked connections.
+// reconnect to the next instance by themselves), waiting for the close handshakes
+// as long as the hub allows. Call it after http.Server.Shutdown has closed the
+// listeners (Shutdown does not touch hijacked connections): a page redialling
+// meanwhile would otherwise be answered 503 by a process on its way out.
 func (s *Server) Close() {
 	s.hub.Close()
 	// The in-memory session store's cleanup goroutine is left to end with the process:
 	// scs v2.9.0's MemStore.StopCleanup reads a field its own goroutine writes (a data
 	// race, and a stop that can be missed), so calling it is worse than not.
 }
+
+// Shutdown is Close with the caller's deadline for the close handshakes: it
+// returns an error if some sockets were still closing when ctx ended.
+func (s *Server) Shutdown(ctx context.Context) error { return s.hub.Shutdown(ctx) }
