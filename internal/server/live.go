@@ -99,7 +99,8 @@ func (l *live) shellOf(v views.Variant) string {
 	return views.ShellRev(v, hasAlerts)
 }
 
-// message is a hub message: tiles, the server clock and the page-layout revision.
+// message is a full state for the hub: tiles, the server clock and the page-layout
+// revision. A diff carries the revision only when it changed (commit).
 func message(tiles []views.Tile, shell string, now time.Time) []byte {
 	return views.WithShell(views.Message(tiles, now), shell)
 }
@@ -349,7 +350,8 @@ func (l *live) due(snap *snapshot.Snapshot, av, gen uint64) []*liveVariant {
 // it. Only the loop commits to a tracked variant, so a version other than lv's is the
 // newer one. Publishing never blocks (bounded hub queues), so it may run under the
 // lock, which keeps diffs in commit order. A changed page layout (shell) is sent even
-// when no tile changed: the page then fetches itself again.
+// when no tile changed: the page then fetches itself again. An unchanged one is not
+// sent: the page keeps the revision it has.
 func (l *live) commit(lv *liveVariant, v views.Variant, gen, version, av, cv uint64, next views.Tileset) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -366,7 +368,11 @@ func (l *live) commit(lv *liveVariant, v views.Variant, gen, version, av, cv uin
 		return
 	}
 	now := l.now()
-	l.hub.Publish(topic, message(diff, shell, now), message(next.Full(), shell, now))
+	msg := views.Message(diff, now)
+	if moved {
+		msg = views.WithShell(msg, shell)
+	}
+	l.hub.Publish(topic, msg, message(next.Full(), shell, now))
 }
 
 // clockHello is appended to a socket's first message so the page's clock is corrected

@@ -83,7 +83,7 @@ func TestRendersDoNotGrowWithClients(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, msg, err := c.Read(ctx); err != nil || !strings.Contains(string(msg), "hx-swap-oob") {
+				if _, msg, err := c.Read(ctx); err != nil || !strings.Contains(string(msg), `id="srv-clock"`) {
 					t.Errorf("diff not received: %v %q", err, msg)
 				}
 			}()

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
 
@@ -193,13 +191,13 @@ func TestMessage(t *testing.T) {
 	if top.Length() != 3 {
 		t.Fatalf("top-level elements: got %d, want tile + removal + clock", top.Length())
 	}
-	top.Each(func(i int, s *goquery.Selection) {
-		if s.AttrOr("id", "") == "" || s.AttrOr("hx-swap-oob", "") == "" {
-			t.Errorf("element %d: id %q hx-swap-oob %q, want both", i, s.AttrOr("id", ""), s.AttrOr("hx-swap-oob", ""))
+	// Replacements go by id without hx-swap-oob (the ws extension's default is
+	// outerHTML by id); only the removal needs one.
+	for i, want := range []string{"", "delete", ""} {
+		s := top.Eq(i)
+		if got := s.AttrOr("hx-swap-oob", ""); s.AttrOr("id", "") == "" || got != want {
+			t.Errorf("element %d: id %q hx-swap-oob %q, want an id and %q", i, s.AttrOr("id", ""), got, want)
 		}
-	})
-	if got := top.Eq(1).AttrOr("hx-swap-oob", ""); got != "delete" {
-		t.Errorf("removal: hx-swap-oob %q, want delete", got)
 	}
 	if got := top.Eq(2).AttrOr("data-now", ""); got != "1773153120000" {
 		t.Errorf("clock data-now: got %q, want %d", got, fixtureNow.UnixMilli())

@@ -25,9 +25,11 @@ func ShellRev(v Variant, hasAlerts bool) string {
 }
 
 // WithShell appends the shell revision element to msg (a Message), so a page knows
-// whether its layout is still the one the server renders.
+// whether its layout is still the one the server renders. A full state carries it
+// (the page may be older than the server's layout); a diff only when the revision
+// changes, since the page keeps the element it last got.
 func WithShell(msg []byte, rev string) []byte {
 	msg = append(msg, `<div id="`+shellID+`" data-rev="`...)
 	msg = append(msg, rev...) // base-36 digits only
-	return append(msg, `" hidden hx-swap-oob="true"></div>`...)
+	return append(msg, `" hidden></div>`...)
 }
