@@ -58,7 +58,7 @@ func TestBrowserReplicaFailover(t *testing.T) {
 	ub, _ := url.Parse(b.Base)
 	target.Store(ub)
 	live := `document.getElementById('conn').hidden && ` + hasFiguresJS + ` && (() => { const s = ` + sourceJS("comm100") +
-		`; return !!s && Number(s.getAttribute('data-updated')) >= ` + formatMS(gone) + ` && !s.classList.contains('failing') })()`
+		`; return !!s && ` + sourceUpdatedJS("comm100") + ` >= ` + formatMS(gone) + ` && !s.classList.contains('failing') })()`
 	deadline := time.Now().Add(60 * time.Second)
 	for !evalJS[bool](t, viaProxy, live) {
 		if evalJS[bool](t, onB, staleTileJS("comm100")+" || "+staleTileJS("liveperson")) {

@@ -38,7 +38,7 @@ func TestBrowserManagerSession(t *testing.T) {
 	restarted := time.Now()
 	second := startDemoApp(t, cfg)
 	tb.waitJS(t, 60*time.Second, "the board to reconnect, still signed in, and show the restarted server's data",
-		`document.getElementById('conn').hidden && Number((`+sourceJS("comm100")+` || {getAttribute: () => 0}).getAttribute('data-updated')) >= `+
+		`document.getElementById('conn').hidden && `+sourceUpdatedJS("comm100")+` >= `+
 			strconv.FormatInt(restarted.UnixMilli(), 10))
 	if !evalJS[bool](t, tb, markerJS(marker)) || evalJS[string](t, tb, `location.pathname + location.search`) != board {
 		t.Fatalf("after the restart the tab is at %s (marker kept: %t); want the same board document, no sign-in",

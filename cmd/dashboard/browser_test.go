@@ -39,9 +39,15 @@ func sourceJS(id string) string {
 	return `document.querySelector('#tile-freshness [data-source=` + strconv.Quote(id) + `]')`
 }
 
+// sourceUpdatedJS is source id's last success (Unix ms) as its page shows it,
+// on the entry's dot; 0 when there is none.
+func sourceUpdatedJS(id string) string {
+	return `Number((document.querySelector('#tile-freshness [data-source=` + strconv.Quote(id) + `] [data-updated]') || {getAttribute: () => 0}).getAttribute('data-updated'))`
+}
+
 // sourceHealthyJS is true when source id has delivered data and its last poll worked.
 func sourceHealthyJS(id string) string {
-	return `(() => { const s = ` + sourceJS(id) + `; return !!s && Number(s.getAttribute('data-updated')) > 0 && !s.classList.contains('failing') && !s.classList.contains('stale-age') })()`
+	return `(() => { const s = ` + sourceJS(id) + `; return !!s && ` + sourceUpdatedJS(id) + ` > 0 && !s.classList.contains('failing') && !s.classList.contains('stale-age') })()`
 }
 
 // staleTileJS is true when some tile fed by source id is marked stale with its STALE
@@ -86,7 +92,7 @@ func TestBrowser(t *testing.T) {
 		}
 		// Current state = the new instance's data: both sources updated after the restart.
 		current := func(id string) string {
-			return `(Number((` + sourceJS(id) + ` || {getAttribute: () => 0}).getAttribute('data-updated')) >= ` + strconv.FormatInt(restarted.UnixMilli(), 10) + `)`
+			return `(` + sourceUpdatedJS(id) + ` >= ` + strconv.FormatInt(restarted.UnixMilli(), 10) + `)`
 		}
 		tb.waitJS(t, 60*time.Second, "the page to reconnect and show the restarted server's data",
 			`document.getElementById('conn').hidden && `+current("comm100")+` && `+current("liveperson")+` && `+hasFiguresJS)

@@ -87,36 +87,37 @@ func TestDiff(t *testing.T) {
 		})
 		t.Run(string(aud)+"/one figure", func(t *testing.T) {
 			got := Diff(prev, tiles(t, v, withChats(base, 1188)))
-			if ids(got) != "fig-tile-today-comm100-day-chats" {
-				t.Errorf("got %q, want exactly the comm100 'chats today' figure", ids(got))
+			if ids(got) != valueOf(t, prev, "fig-tile-today-comm100-day-chats") {
+				t.Errorf("got %q, want exactly the comm100 'chats today' figure's value", ids(got))
 			}
 		})
 		t.Run(string(aud)+"/one skill's waiting", func(t *testing.T) {
+			// The summary's number alone; the skill's figure whole, since its
+			// level changes with it.
 			got := Diff(prev, tiles(t, v, withWaiting(base, 4, 0)))
-			want := "fig-tile-queue-waiting " + figID(SkillTileID(base.Skills[4].Key), "chat", "waiting")
+			want := valueOf(t, prev, "fig-tile-queue-waiting") + " " + figID(SkillTileID(base.Skills[4].Key), "chat", "waiting")
 			if ids(got) != want {
 				t.Errorf("got %q, want %q (the skill's figure and the summary's)", ids(got), want)
 			}
 		})
 		t.Run(string(aud)+"/threshold crossed", func(t *testing.T) {
 			// The level class and word live on the figure, so they travel with it
-			// and the tile itself stays put.
+			// and the tile itself stays put. The summary, critical already, sends
+			// its number alone.
 			calm := tiles(t, v, withWaiting(base, 4, 0))
 			got := Diff(calm, tiles(t, v, withWaiting(base, 4, 40)))
 			id := figID(SkillTileID(base.Skills[4].Key), "chat", "waiting")
-			if ids(got) != "fig-tile-queue-waiting "+id {
-				t.Fatalf("got %q, want the two waiting figures only", ids(got))
+			if ids(got) != valueOf(t, calm, "fig-tile-queue-waiting")+" "+id {
+				t.Fatalf("got %q, want the summary's waiting number and the skill's waiting figure only", ids(got))
 			}
-			for _, tl := range got {
-				if !bytes.Contains(tl.HTML, []byte("lvl-crit")) || !bytes.Contains(tl.HTML, []byte("CRIT")) {
-					t.Errorf("%s: got %s, want class lvl-crit and the CRIT word", tl.ID, tl.HTML)
-				}
+			if tl := got[1]; !bytes.Contains(tl.HTML, []byte("lvl-crit")) || !bytes.Contains(tl.HTML, []byte("CRIT")) {
+				t.Errorf("%s: got %s, want class lvl-crit and the CRIT word", tl.ID, tl.HTML)
 			}
 		})
 		t.Run(string(aud)+"/source polled", func(t *testing.T) {
 			got := Diff(prev, tiles(t, v, polled(base, "lp-main", 5*time.Second)))
-			if ids(got) != "fig-tile-freshness-lp-main" {
-				t.Errorf("got %q, want only lp-main's freshness row", ids(got))
+			if ids(got) != valueOf(t, prev, "fig-tile-freshness-lp-main") {
+				t.Errorf("got %q, want only lp-main's freshness dot (its last success)", ids(got))
 			}
 		})
 	}

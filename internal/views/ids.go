@@ -1,6 +1,12 @@
 package views
 
-import "strings"
+import (
+	"hash/fnv"
+	"strconv"
+	"strings"
+
+	"github.com/ccdash/ccdash/web/templates"
+)
 
 // Tile ids. Skill tiles add the escaped skill key to tileSkillPrefix.
 const (
@@ -55,4 +61,42 @@ func escapeID(key string) string {
 // and two figures never share an id even when escaped skill keys contain '-'.
 func figID(id string, key ...string) string {
 	return "fig-" + id + "-" + strings.Join(key, "-")
+}
+
+// valueID is the id of the value (a number, a source's last success) inside the
+// element with id: the swap target sent most often, so short — "v" and a base-36
+// hash of id, stable from render to render. Should two elements of one render
+// hash alike, the later one's value is id + "_v" (escaped keys write '_' only
+// before two hex digits, so no element id ends so), which keeps every id unique;
+// Diff still sees every change, since a container's shape names its kids.
+func (d *data) valueID(id string) string {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	v := "v" + strconv.FormatUint(uint64(h.Sum32()), 36)
+	if d.values == nil {
+		d.values = map[string]string{}
+	}
+	if owner, taken := d.values[v]; taken && owner != id {
+		return id + "_v"
+	}
+	d.values[v] = id
+	return v
+}
+
+// figureValues gives each figure with an id its value id.
+func (d *data) figureValues(figs []templates.Figure) {
+	for i := range figs {
+		if figs[i].ID != "" {
+			figs[i].ValueID = d.valueID(figs[i].ID)
+		}
+	}
+}
+
+// countValues gives each count with an id its value id.
+func (d *data) countValues(cs []templates.StateCount) {
+	for i := range cs {
+		if cs[i].ID != "" {
+			cs[i].ValueID = d.valueID(cs[i].ID)
+		}
+	}
 }

@@ -3,6 +3,8 @@ package views
 import (
 	"context"
 
+	"github.com/a-h/templ"
+
 	"github.com/ccdash/ccdash/web/templates"
 )
 
@@ -11,11 +13,26 @@ import (
 // bytes are the ones inside the tile, so the tile's shape is the tile with them
 // cut out.
 
-func figureID(f templates.Figure) string       { return f.ID }
-func countID(c templates.StateCount) string    { return c.ID }
-func sourceRowID(s templates.SourceRow) string { return s.TargetID }
+func figureID(f templates.Figure) string         { return f.ID }
+func figureValueID(f templates.Figure) string    { return f.ValueID }
+func countID(c templates.StateCount) string      { return c.ID }
+func countValueID(c templates.StateCount) string { return c.ValueID }
+func sourceRowID(s templates.SourceRow) string   { return s.TargetID }
+func sourceDotID(s templates.SourceRow) string   { return s.UpdatedID }
+
+// figures renders figs with comp, each with its value a kid (FigValue).
+func figures(ctx context.Context, figs []templates.Figure, comp func(templates.Figure) templ.Component) ([]node, error) {
+	return valued(ctx, figs, figureID, figureValueID, comp, templates.FigValue)
+}
+
+// counts renders cs with comp, each with its number a kid (CountValue).
+func counts(ctx context.Context, cs []templates.StateCount, comp func(templates.StateCount) templ.Component) ([]node, error) {
+	return valued(ctx, cs, countID, countValueID, comp, templates.CountValue)
+}
+
 func (d *data) queueNode(ctx context.Context) (node, error) {
 	p := d.queueTile()
+	d.figureValues(p.Figures)
 	trend, err := d.trendNode(ctx, p.ID, p.Empty == "", d.skillKeys())
 	if err != nil {
 		return node{}, err
@@ -25,7 +42,7 @@ func (d *data) queueNode(ctx context.Context) (node, error) {
 	if err != nil {
 		return node{}, err
 	}
-	kids, err := leaves(ctx, p.Figures, figureID, templates.Fig)
+	kids, err := figures(ctx, p.Figures, templates.Fig)
 	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: withTrend(kids, trend)}, err
 }
 
@@ -34,7 +51,8 @@ func (d *data) queueNode(ctx context.Context) (node, error) {
 // bytes go into the body and the tile) and the wall's "+N more" note.
 func (d *data) agentsNode(ctx context.Context) (node, error) {
 	p := d.agentsTile()
-	kids, err := leaves(ctx, p.Counts, countID, templates.StateCountItem)
+	d.countValues(p.Counts)
+	kids, err := counts(ctx, p.Counts, templates.StateCountItem)
 	if err != nil {
 		return node{}, err
 	}
@@ -77,11 +95,16 @@ func rowsNode(ctx context.Context, p templates.AgentsTileProps) (node, error) {
 
 func (d *data) freshnessNode(ctx context.Context) (node, error) {
 	p := d.freshnessTile()
+	for i, s := range p.Sources {
+		if s.TargetID != "" {
+			p.Sources[i].UpdatedID = d.valueID(s.TargetID)
+		}
+	}
 	html, err := render(ctx, templates.FreshnessTile(p), 512)
 	if err != nil {
 		return node{}, err
 	}
-	kids, err := leaves(ctx, p.Sources, sourceRowID, templates.SourceItem)
+	kids, err := valued(ctx, p.Sources, sourceRowID, sourceDotID, templates.SourceItem, templates.SourceDot)
 	if err == nil && p.Replica != nil {
 		var rep []node
 		rep, err = leaves(ctx, []templates.ReplicaRow{*p.Replica}, func(r templates.ReplicaRow) string { return r.TargetID }, templates.ReplicaItem)
@@ -119,27 +142,35 @@ func (d *data) skillNode(ctx context.Context, key string, p templates.SkillTileP
 		return node{}, err
 	}
 	p.Extra = trend.HTML
+	for i := range p.Channels {
+		c := &p.Channels[i]
+		if c.Main.ID != "" {
+			c.Main.ValueID = d.valueID(c.Main.ID)
+		}
+		d.figureValues(c.Figures)
+	}
+	d.countValues(p.Agents)
 	html, err := render(ctx, templates.SkillTile(p), 1024)
 	if err != nil {
 		return node{}, err
 	}
 	var kids []node
 	for _, c := range p.Channels {
-		main, err := leaves(ctx, []templates.Figure{c.Main}, figureID, templates.MainFig)
+		main, err := figures(ctx, []templates.Figure{c.Main}, templates.MainFig)
 		if err != nil {
 			return node{}, err
 		}
-		figs, err := leaves(ctx, c.Figures, figureID, templates.Fig)
+		figs, err := figures(ctx, c.Figures, templates.Fig)
 		if err != nil {
 			return node{}, err
 		}
 		kids = append(append(kids, main...), figs...)
 	}
-	counts, err := leaves(ctx, p.Agents, countID, templates.AgentCount)
+	agents, err := counts(ctx, p.Agents, templates.AgentCount)
 	if err != nil {
 		return node{}, err
 	}
-	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: withTrend(append(kids, counts...), trend)}, nil
+	return node{Tile: Tile{ID: p.ID, HTML: html}, kids: withTrend(append(kids, agents...), trend)}, nil
 }
 
 // skillsNode is the skills grid with every skill tile in it, in the board's order;
@@ -190,11 +221,12 @@ func (d *data) todayNode(ctx context.Context) (node, error) {
 	tg := d.todayTile()
 	kids := make([]node, 0, len(tg.groups))
 	for _, g := range tg.groups {
+		d.figureValues(g.Figures)
 		html, err := render(ctx, templates.TodayGroup(g), 1024)
 		if err != nil {
 			return node{}, err
 		}
-		figs, err := leaves(ctx, g.Figures, figureID, templates.Fig)
+		figs, err := figures(ctx, g.Figures, templates.Fig)
 		if err != nil {
 			return node{}, err
 		}

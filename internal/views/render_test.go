@@ -140,7 +140,7 @@ func TestIDsStableAndUnique(t *testing.T) {
 		if sel.Length() != 1 {
 			t.Errorf("tile %q: %d elements in the page, want 1", tl.ID, sel.Length())
 		}
-		inner := strings.HasPrefix(tl.ID, "fig-") || strings.HasPrefix(tl.ID, agentRowPrefix) || tl.ID == idAgentRows
+		inner := strings.HasPrefix(tl.ID, "fig-") || strings.HasPrefix(tl.ID, agentRowPrefix) || tl.ID == idAgentRows || isValue(a, tl.ID)
 		if _, ok := sel.Attr("data-testid"); !ok && !inner {
 			t.Errorf("tile %q has no data-testid", tl.ID)
 		}
@@ -150,13 +150,16 @@ func TestIDsStableAndUnique(t *testing.T) {
 	// Figures: 7 in the summary; per skill 5 per channel (13 channels: two
 	// LivePerson skills serve chat and messaging) and 3 agent counts; 5 state
 	// counts; 6+8 account figures; 2 source rows. Rows: what fits the wall, each
-	// with two figures.
+	// with two figures. Values: each figure, count and source row of a tile has
+	// its value inside it.
 	const wantTiles, tileFigs = 4 + 1 + 11 + 1 + 2 + 2, 7 + (5*13 + 3*11) + 5 + 14 + 2
 	wantRows := wall().layout().agentRows - 1
 	wantFigs := tileFigs + 2*wantRows // each row's load and handled-today cells
-	var figs, rows int
+	var figs, rows, values int
 	for _, tl := range a.Tiles() {
 		switch {
+		case isValue(a, tl.ID):
+			values++
 		case strings.HasPrefix(tl.ID, "fig-"):
 			figs++
 		case strings.HasSuffix(tl.ID, "_l") || strings.HasSuffix(tl.ID, "_t"):
@@ -165,8 +168,8 @@ func TestIDsStableAndUnique(t *testing.T) {
 			rows++
 		}
 	}
-	if got := len(a.Tiles()) - figs - rows; got != wantTiles || figs != wantFigs || rows != wantRows {
-		t.Errorf("got %d tiles, %d figures and %d rows, want %d, %d and %d", got, figs, rows, wantTiles, wantFigs, wantRows)
+	if got := len(a.Tiles()) - figs - rows - values; got != wantTiles || figs != wantFigs || rows != wantRows || values != tileFigs {
+		t.Errorf("got %d tiles, %d figures, %d rows and %d values, want %d, %d, %d and %d", got, figs, rows, values, wantTiles, wantFigs, wantRows, tileFigs)
 	}
 }
 

@@ -89,3 +89,28 @@ func leaves[T any](ctx context.Context, items []T, id func(T) string, comp func(
 	}
 	return out, nil
 }
+
+// valued is leaves for items whose value is a swap target of its own inside them
+// (value renders it, with id valueID(item); none when empty): a changed number
+// travels alone, while a changed label, level or word re-sends the item.
+func valued[T any](ctx context.Context, items []T, id, valueID func(T) string, comp, value func(T) templ.Component) ([]node, error) {
+	out, err := leaves(ctx, items, id, comp)
+	if err != nil {
+		return nil, err
+	}
+	j := 0
+	for _, it := range items {
+		if id(it) == "" {
+			continue
+		}
+		if vid := valueID(it); vid != "" {
+			html, err := render(ctx, value(it), 48)
+			if err != nil {
+				return nil, err
+			}
+			out[j].kids = []node{{Tile: Tile{ID: vid, HTML: html}}}
+		}
+		j++
+	}
+	return out, nil
+}

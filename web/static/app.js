@@ -120,12 +120,14 @@
       setText(els[i], (els[i].hasAttribute('data-atleast') ? '≥ ' : '') + duration(now - Number(els[i].getAttribute('data-since'))));
     }
 
-    // Sources: age and staleness by age. stale collects " id " tokens.
+    // Sources: age and staleness by age. stale collects " id " tokens. A source's
+    // last success is on its dot, the part a poll swaps.
     var stale = ' ';
     els = document.querySelectorAll('[data-source]');
     for (i = 0; i < els.length; i++) {
       el = els[i];
-      var updated = Number(el.getAttribute('data-updated'));
+      var dot = el.querySelector('[data-updated]');
+      var updated = dot ? Number(dot.getAttribute('data-updated')) : 0;
       var after = Number(el.getAttribute('data-stale-after'));
       var old = updated > 0 && after > 0 && now - updated > after;
       el.classList.toggle('stale-age', old);

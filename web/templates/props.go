@@ -15,10 +15,12 @@ const (
 // Figure is one labelled number on a tile, already formatted ("—" when unknown).
 type Figure struct {
 	// ID, when set, makes the figure its own swap target; already a valid id.
-	ID    string
-	Label string
-	Value string
-	Level Level
+	// ValueID, when set, makes its value one too (FigValue): a changed number
+	// travels without its label.
+	ID, ValueID string
+	Label       string
+	Value       string
+	Level       Level
 	// Note is a small qualifier under the label ("≤ 30s", "30 min"); optional.
 	Note string
 	// Title is the figure's tooltip, e.g. the true value of a capped one ("true
@@ -109,10 +111,11 @@ type SkillsGridProps struct {
 // StateCount is one entry of the agent state summary.
 type StateCount struct {
 	// ID, when set, makes the count its own swap target; already a valid id.
-	ID    string
-	State string // state key, used as a CSS hook: available, busy, backsoon, away, offline
-	Label string
-	N     int
+	// ValueID, when set, makes its number one too (CountValue).
+	ID, ValueID string
+	State       string // state key, used as a CSS hook: available, busy, backsoon, away, offline
+	Label       string
+	N           int
 }
 
 // AgentRow is one agent in the agent list.
@@ -219,7 +222,9 @@ type TodayTileProps struct {
 type SourceRow struct {
 	ID, Kind string
 	// TargetID, when set, makes the row its own swap target; already a valid id.
-	TargetID string
+	// UpdatedID, when set, makes its dot, which carries UpdatedMS, one too
+	// (SourceDot): a poll changes nothing else.
+	TargetID, UpdatedID string
 	// UpdatedMS is the last success (Unix ms, decimal string; empty if never); the
 	// page ticks "updated N s ago" from it and marks the source stale once its age
 	// exceeds StaleAfterMS.
