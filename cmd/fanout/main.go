@@ -8,6 +8,7 @@
 //	fanout --sockets 10000 --duration 30s --storm        # then restart it: a reconnect storm
 //	fanout --sockets 1000 --duration 30s --idle          # nothing changes: idle CPU per socket
 //	fanout --table 1000,5000,10000                       # all of it for both servers, as a table
+//	                                                     # (the storm at the largest count)
 //
 // Both servers run as child processes of the probe on loopback. The clients dial from
 // many loopback addresses (127.0.0.2 …) so per-address connection limits and ephemeral
@@ -43,6 +44,7 @@ type options struct {
 	size      int
 	storm     bool
 	idle      bool
+	serverLog *os.File // the servers' stderr, for finding out why a run went wrong
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -61,6 +63,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.BoolVar(&o.idle, "idle", false, "measure idle sockets: the server has nothing to push (ccdash: --sim-interval 1h; bare: one broadcast an hour)")
 	table := fs.String("table", "", "comma-separated socket counts (e.g. 1000,5000,10000): measure ccdash and the bare server at each, with traffic and idle, and print a Markdown table")
 	idleFor := fs.Duration("idle-duration", 30*time.Second, "with --table: how long to measure idle sockets")
+	logPath := fs.String("server-log", "", "append the servers' stderr (their logs) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +72,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := raiseFileLimit(); err != nil {
 		return err
+	}
+	if *logPath != "" {
+		f, err := os.OpenFile(*logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("--server-log: %w", err)
+		}
+		defer f.Close()
+		o.serverLog = f
 	}
 	if *table != "" {
 		counts, err := parseCounts(*table)

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -34,16 +31,11 @@ type arrival struct {
 // client is one reading socket (redialled when the server goes away) and what it
 // received, in order.
 type client struct {
-	mu      sync.Mutex
-	msgs    []arrival
-	backAt  []time.Time // when each connection delivered its full state
-	fails   []failure   // handshakes the server answered but did not complete
-	refused int         // dials refused while no server listened
-}
-
-type failure struct {
-	at  time.Time
-	why string
+	mu     sync.Mutex
+	msgs   []arrival
+	backAt []time.Time // when each connection delivered its first message
+	shapes []shape     // what each connection's first message carried
+	fails  []failure   // dials and handshakes that did not give a socket
 }
 
 // got returns the messages of the first connection: the broadcasts measured.
@@ -59,11 +51,13 @@ func (c *client) got() []arrival {
 	return out
 }
 
-func (c *client) record(a arrival) {
+// record keeps a, one message of data; a connection's first also gives its shape.
+func (c *client) record(a arrival, data []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.msgs) == 0 || c.msgs[len(c.msgs)-1].gen != a.gen {
 		c.backAt = append(c.backAt, a.at)
+		c.shapes = append(c.shapes, shapeOf(data, a.key))
 	}
 	c.msgs = append(c.msgs, a)
 }
@@ -95,7 +89,7 @@ func (r result) print(w io.Writer) {
 		r.name, r.sockets, r.broadcasts, r.partial, ms(r.spreadP50), ms(r.spreadP99), r.msgP50,
 		r.rssPerSocket/1024, float64(r.cpuPerMsg)/float64(time.Microsecond), float64(r.cpuPerSocketPerSecond)/float64(time.Microsecond))
 	if r.storm != nil {
-		r.storm.print(w, r.name, r.sockets)
+		r.storm.print(w, r.name)
 	}
 }
 
@@ -225,7 +219,7 @@ func readSocket(ctx context.Context, s *server, i int, c *client, ready chan<- e
 			}
 			h := fnv.New64a()
 			_, _ = h.Write(data)
-			c.record(arrival{at: time.Now(), size: len(data), gen: gen, key: h.Sum64()})
+			c.record(arrival{at: time.Now(), size: len(data), gen: gen, key: h.Sum64()}, data)
 			if first {
 				first = false
 				ready <- nil
@@ -242,30 +236,6 @@ func readSocket(ctx context.Context, s *server, i int, c *client, ready chan<- e
 		if conn = c.redial(ctx, dial); conn == nil {
 			return
 		}
-	}
-}
-
-// redial waits and dials again with the ws extension's "full jitter" back-off
-// (a random wait up to 1 s, 2 s, 4 s … 64 s), as a wall page does after a 1012.
-func (c *client) redial(ctx context.Context, dial func() (*websocket.Conn, error)) *websocket.Conn {
-	for attempt := 0; ; attempt++ {
-		wait := time.Duration(rand.Int64N(int64(time.Second) << min(attempt, 6)))
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return nil
-		}
-		conn, err := dial()
-		if err == nil {
-			return conn
-		}
-		c.mu.Lock()
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			c.refused++
-		} else {
-			c.fails = append(c.fails, failure{time.Now(), err.Error()})
-		}
-		c.mu.Unlock()
 	}
 }
 
@@ -344,19 +314,7 @@ func cpuRate(ctx context.Context, pid int, d time.Duration) (time.Duration, erro
 }
 
 // rss is the process's resident set size in bytes, from /proc/PID/status.
-func rss(pid int) (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, fmt.Errorf("rss: %w", err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			return kb * 1024, err
-		}
-	}
-	return 0, fmt.Errorf("rss: no VmRSS in /proc/%d/status", pid)
-}
+func rss(pid int) (int64, error) { return statusKB(pid, "VmRSS:") }
 
 // cpuTime is the CPU the process's threads have run, summed from
 // /proc/PID/task/*/schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks, too

@@ -26,6 +26,7 @@ type server struct {
 	ready  *regexp.Regexp // the stdout line that says it is serving
 	cmd    *exec.Cmd
 	tmp    string
+	log    *os.File // --server-log: where its stderr goes (both runs of a storm); nil: nowhere
 }
 
 func (s *server) pid() int { return s.cmd.Process.Pid }
@@ -40,6 +41,9 @@ func (s *server) start(ctx context.Context) error {
 func (s *server) startScan(ctx context.Context) (string, error) {
 	s.cmd = exec.CommandContext(ctx, s.args[0], s.args[1:]...)
 	s.cmd.Stderr = io.Discard
+	if s.log != nil {
+		s.cmd.Stderr = s.log
+	}
 	return startAndScan(s.cmd, s.ready)
 }
 
@@ -84,7 +88,7 @@ func startDashboard(ctx context.Context, o options) (*server, error) {
 		return nil, err
 	}
 	s := &server{
-		name: "ccdash", tmp: tmp, origin: "http://" + addr,
+		name: "ccdash", tmp: tmp, origin: "http://" + addr, log: o.serverLog,
 		args:  []string{o.dashboard, "--addr", addr, "--data-dir", tmp, "--config", config},
 		ready: regexp.MustCompile(`wall board.*: (http://\S+)`),
 	}
@@ -121,7 +125,7 @@ func startBare(ctx context.Context, o options) (*server, error) {
 		every = idleInterval
 	}
 	s := &server{
-		name: "bare", origin: "http://" + addr, wsURL: "ws://" + addr + "/ws",
+		name: "bare", origin: "http://" + addr, wsURL: "ws://" + addr + "/ws", log: o.serverLog,
 		args:  []string{self, "bare-server", "--addr", addr, "--every", every.String(), "--size", strconv.Itoa(o.size)},
 		ready: regexp.MustCompile(`^listening`),
 	}
