@@ -69,5 +69,5 @@ func TestSetUsersEndsSocketsOfChangedUsersOnly(t *testing.T) {
 	}
 	// The admin's socket was never closed: it still receives the next change.
 	e.store.Publish(scopedSnap(2, 9))
-	readUntil(t, ctx, adminWS, `class="fv">9</span>`)
+	readUntil(t, ctx, adminWS, `class="fv">9</b>`)
 }

@@ -33,8 +33,8 @@ type data struct {
 	// trends, when history is kept, adds sparklines to the queue and skill tiles
 	// (not to embeds: a framed tile keeps its figures whole).
 	trends *Trends
-	// values maps each value id handed out (valueID) to the element it is in.
-	values map[string]string
+	// short maps each short id handed out (shortID) to what it names.
+	short map[string]string
 }
 
 func newData(v Variant, snap *snapshot.Snapshot) (*data, error) {

@@ -34,8 +34,11 @@ const (
 // unique because '_' itself is escaped.
 func SkillTileID(key string) string { return tileSkillPrefix + escapeID(key) }
 
-// agentRowID is the element id of an agent's row in the agent list.
-func agentRowID(key string) string { return agentRowPrefix + escapeID(key) }
+// agentRowID is the element id of an agent's row in the agent list: short, since
+// a row that moves is named twice (deleted, then inserted after its predecessor)
+// beside its own id and its cells'. Only when two rows of a render hash alike
+// does the later one get another (data.rowID).
+func agentRowID(key string) string { return agentRowPrefix + hash36(key) }
 
 // escapeID keeps [a-z0-9-] and writes every other byte as _xx.
 func escapeID(key string) string {
@@ -63,24 +66,39 @@ func figID(id string, key ...string) string {
 	return "fig-" + id + "-" + strings.Join(key, "-")
 }
 
-// valueID is the id of the value (a number, a source's last success) inside the
-// element with id: the swap target sent most often, so short — "v" and a base-36
-// hash of id, stable from render to render. Should two elements of one render
-// hash alike, the later one's value is id + "_v" (escaped keys write '_' only
-// before two hex digits, so no element id ends so), which keeps every id unique;
-// Diff still sees every change, since a container's shape names its kids.
-func (d *data) valueID(id string) string {
+// hash36 is a base-36 FNV-32 hash of s: a short id part, stable from render to
+// render.
+func hash36(s string) string {
 	h := fnv.New32a()
-	h.Write([]byte(id))
-	v := "v" + strconv.FormatUint(uint64(h.Sum32()), 36)
-	if d.values == nil {
-		d.values = map[string]string{}
+	h.Write([]byte(s))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
+// shortID returns id, the short id of owner, unless another owner of this render
+// has it already: then fallback, an id unique by construction. Diff sees every
+// change either way, since a container's shape names its kids
+// (TestValueIDsCollide).
+func (d *data) shortID(id, owner, fallback string) string {
+	if d.short == nil {
+		d.short = map[string]string{}
 	}
-	if owner, taken := d.values[v]; taken && owner != id {
-		return id + "_v"
+	if o, taken := d.short[id]; taken && o != owner {
+		return fallback
 	}
-	d.values[v] = id
-	return v
+	d.short[id] = owner
+	return id
+}
+
+// valueID is the id of the value (a number, a source's last success) inside the
+// element with id, the swap target sent most often: "v" and hash36(id); else
+// id + "_v" (escaped keys write '_' only before two hex digits, so no element id
+// ends so).
+func (d *data) valueID(id string) string { return d.shortID("v"+hash36(id), id, id+"_v") }
+
+// rowID is agentRowID(key); else the prefix, '_' and the escaped key, which no
+// hash has.
+func (d *data) rowID(key string) string {
+	return d.shortID(agentRowID(key), key, agentRowPrefix+"_"+escapeID(key))
 }
 
 // figureValues gives each figure with an id its value id.

@@ -145,7 +145,7 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 		}
 	}
 	for _, a := range list {
-		r := agentRow(a)
+		r := agentRow(a, d.rowID(a.Key))
 		r.Dim = d.failing[a.Source]
 		r.DayColumns = p.DayColumns
 		if d.v.Audience == Wall {
@@ -156,13 +156,14 @@ func (d *data) agentsTile() templates.AgentsTileProps {
 	return p
 }
 
-func agentRow(a snapshot.Agent) templates.AgentRow {
+// agentRow is agent a's row, with element id id.
+func agentRow(a snapshot.Agent, id string) templates.AgentRow {
 	label, ok := stateLabels[a.State]
 	if !ok {
 		label = stateLabels[snapshot.Unknown]
 	}
 	r := templates.AgentRow{
-		ID:         agentRowID(a.Key),
+		ID:         id,
 		Name:       a.Name,
 		State:      string(a.State),
 		StateLabel: label,

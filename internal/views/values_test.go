@@ -2,8 +2,10 @@ package views
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ccdash/ccdash/internal/snapshot"
 )
@@ -54,5 +56,46 @@ func TestValueIDsCollide(t *testing.T) {
 	}
 	if !strings.HasPrefix(valueOf(t, tiles(t, v, floor(1, b)), fig(b)), "v") {
 		t.Error("alone, skill b's value id is not the short one")
+	}
+}
+
+// TestRowIDsCollide: agents comm100:57688 and comm100:420800 hash to one row id.
+// Both rows still get ids of their own, and the page follows either one leaving
+// or coming back.
+func TestRowIDsCollide(t *testing.T) {
+	t.Parallel()
+	const a, b = "57688", "420800"
+	floor := func(ids ...string) *snapshot.Snapshot {
+		var agents []snapshot.Agent
+		for i, id := range ids {
+			agents = append(agents, snapshot.Agent{Key: snapshot.Key("comm100", id), ID: id, Source: "comm100", Name: "Agent " + id,
+				State: snapshot.Available, Since: fixtureNow.Add(-time.Duration(i+1) * time.Minute), Open: snapshot.Some[int64](1), MaxSlots: snapshot.Some[int64](3)})
+		}
+		return snapshot.Merge(nil, []snapshot.Part{{Source: "comm100", Agents: agents}},
+			[]snapshot.SourceStatus{{ID: "comm100", Kind: "comm100", LastSuccess: fixtureNow}}, fixtureNow)
+	}
+	v := manager()
+	ts := tiles(t, v, floor(a, b))
+	ra, rb := agentRowID(snapshot.Key("comm100", a)), agentRowID(snapshot.Key("comm100", b))
+	if ra != rb {
+		t.Fatalf("row ids %q and %q: the keys no longer collide", ra, rb)
+	}
+	if rows := ts.lists[idAgentRows]; len(rows) != 2 || rows[0] == rows[1] || !slices.Contains(rows, ra) {
+		t.Fatalf("rows %v, want two ids, one of them %s", rows, ra)
+	}
+	floors := map[string]*snapshot.Snapshot{"both": floor(a, b), "a": floor(a), "b": floor(b), "swapped": floor(b, a)}
+	for from, prev := range floors {
+		for to, next := range floors {
+			if from == to {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s to %s", from, to), func(t *testing.T) {
+				got := page(t, v, prev)
+				apply(t, got, Message(Diff(tiles(t, v, prev), tiles(t, v, next)), fixtureNow))
+				if g, w := bodyHTML(t, got), bodyHTML(t, page(t, v, next)); g != w {
+					t.Errorf("page after the diff differs from the new page\ngot:  %.600s\nwant: %.600s", diffAt(g, w), diffAt(w, g))
+				}
+			})
+		}
 	}
 }
