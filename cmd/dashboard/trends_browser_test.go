@@ -82,11 +82,11 @@ func prefillTrend(t *testing.T, dataDir string, live *snapshot.Snapshot) recorde
 	return rec
 }
 
-// sparkJS reads every trend element's end, and its waiting sparkline's scale and
-// path, by trend id.
+// sparkJS reads every trend element's waiting sparkline's end, scale and path,
+// by trend id.
 const sparkJS = `JSON.stringify(Object.fromEntries(Array.from(document.querySelectorAll('[data-testid="trend"]')).map(e => {
 	const svg = e.querySelector('.spk-waiting svg'), path = svg && svg.querySelector('path'), arrow = e.querySelector('.spk-waiting .tra');
-	return [e.id, {end: e.dataset.end || '', top: svg ? svg.dataset.top : '', d: path ? path.getAttribute('d') : '',
+	return [e.id, {end: svg ? svg.dataset.end || '' : '', top: svg ? svg.dataset.top : '', d: path ? path.getAttribute('d') : '',
 		trend: arrow ? arrow.dataset.trend : '', words: arrow ? arrow.textContent : ''}];
 })))`
 

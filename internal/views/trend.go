@@ -139,7 +139,9 @@ func linePath(values []snapshot.Opt[float64], top, h float64) string {
 		if !prev {
 			cmd = "M"
 		}
-		b.WriteString(cmd + strconv.Itoa(i) + " " + strconv.FormatFloat(h-math.Min(math.Max(v/top, 0), 1)*h, 'f', 2, 64))
+		// Hundredths of the height, without trailing zeros: "20", "13.33".
+		y := math.Round((h-math.Min(math.Max(v/top, 0), 1)*h)*100) / 100
+		b.WriteString(cmd + strconv.Itoa(i) + " " + strconv.FormatFloat(y, 'f', -1, 64))
 		if !prev && (i+1 >= len(values) || !values[i+1].Known()) {
 			b.WriteString("h0")
 		}

@@ -15,8 +15,23 @@ func (d *data) trendNode(ctx context.Context, id string, want bool, keys []strin
 		return node{}, nil
 	}
 	p := d.trendProps(trendID(id), keys)
+	for i := range p.Sparks {
+		p.Sparks[i].ID = d.valueID(p.ID + "-" + p.Sparks[i].Metric)
+	}
 	html, err := render(ctx, templates.Trend(p), 1024)
-	return node{Tile: Tile{ID: p.ID, HTML: html}}, err
+	if err != nil {
+		return node{}, err
+	}
+	// Each chart is a kid: a new minute re-draws the charts, not their labels.
+	n := node{Tile: Tile{ID: p.ID, HTML: html}}
+	for _, s := range p.Sparks {
+		chart, err := render(ctx, templates.SparkChart(s, p.EndMS), 512)
+		if err != nil {
+			return node{}, err
+		}
+		n.kids = append(n.kids, node{Tile: Tile{ID: s.ID, HTML: chart}})
+	}
+	return n, nil
 }
 
 // withTrend appends trend to kids when there is one (it comes last in the tile).

@@ -6,7 +6,8 @@ package templates
 type TrendProps struct {
 	ID string
 	// Span names the charted span ("60 min"); EndMS is when it ends (Unix ms, the
-	// start of the snapshot's minute): x = i is the minute SparkMinutes-i before.
+	// start of the snapshot's minute; on each chart): x = i is the minute
+	// SparkMinutes-i before.
 	Span, EndMS string
 	// Note replaces the sparklines: "History unavailable", "No history yet".
 	Note   string
@@ -16,8 +17,9 @@ type TrendProps struct {
 // SparkProps is one sparkline: an SVG path on a W×H viewBox (x = minute, y = 0 at
 // the top, Top at y = 0).
 type SparkProps struct {
-	// Metric is a CSS and test hook: "waiting", "sl".
-	Metric, Label string
+	// Metric is a CSS and test hook: "waiting", "sl". ID, when set, makes the
+	// chart its own swap target (SparkChart).
+	Metric, Label, ID string
 	// Path is the SVG path data; empty when nothing is known.
 	Path string
 	W, H string
