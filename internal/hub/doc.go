@@ -11,11 +11,12 @@
 //
 // A socket parks one goroutine for its life, the reader the library needs for
 // pongs and close frames (socket.go). Writing parks nothing: a queued message,
-// an end, a recheck or a due ping (a timer, not a ticker in a loop) starts a
-// short-lived writer unless one runs, and it exits when nothing is left, so ten
-// thousand idle walls hold ten thousand stacks, not twenty thousand. Queues
-// hold the published slices themselves, shared by every subscriber.
-//
+// an end or a recheck puts the socket on the hub's run queue, which a few
+// short-lived writers empty and then exit (writers.go); a write stalled on a
+// peer that stopped reading gets the rest of the queue a writer of its own. A
+// ping is a per-socket timer whose goroutine pings and waits for the pong.
+// Queues hold the published slices themselves, shared by every subscriber.
+
 // One socket can also be addressed alone (sockets.go): Sockets lists them with their
 // transport facts (peer, since, last write and pong, a write or ping in progress),
 // Send queues a control message to one, and Move re-subscribes one to another topic

@@ -86,6 +86,15 @@ type Hub struct {
 	// for their close frames to be written.
 	serving sync.WaitGroup
 
+	// runMu guards the run queue of sockets with work (writers.go): runq[runHead:]
+	// waits, writers run.
+	runMu      sync.Mutex
+	runq       []*socket
+	runHead    int
+	writers    int
+	maxWriters int
+	writerFn   func() // h.writer, bound once: starting a writer allocates nothing
+
 	subs       atomic.Int64
 	sent       atomic.Uint64
 	kickedSlow atomic.Uint64
@@ -118,7 +127,9 @@ func New(opts Options) *Hub {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{opts: opts, log: log, topics: make(map[string]*topic)}
+	h := &Hub{opts: opts, log: log, topics: make(map[string]*topic), maxWriters: maxWriters()}
+	h.writerFn = h.writer
+	return h
 }
 
 // withTopic runs fn under the named topic's lock, creating the topic if

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/coder/websocket"
 )
@@ -76,48 +75,14 @@ func (o ServeOptions) closed() {
 	}
 }
 
-// unauthorized ends s, whose credential no longer checks out, with 4001.
-func (h *Hub) unauthorized(c *websocket.Conn, s *subscriber) string {
+// unauthorized ends s, whose credential no longer checks out, with 4001: its
+// turn sends the close.
+func (h *Hub) unauthorized(s *subscriber) {
 	h.unsubscribe(s)
-	h.kicked.Add(1)
-	return h.closeWith(c, StatusUnauthorized, "unauthorized")
+	if s.end(StatusUnauthorized, "unauthorized") {
+		h.kicked.Add(1)
+	}
 }
-
-// deadline bounds each write and ping on one socket with a single timer made
-// once per socket (writes and pings run one at a time, on the socket's writer). The library sets up a context.AfterFunc (allocations and a
-// timer) for every write whose context can be cancelled, so writes go out under
-// context.Background and this timer cuts the socket off instead when a write
-// or a pong takes longer than the write timeout. That keeps a delivered
-// message free of allocations (BenchmarkDeliver).
-type deadline struct {
-	c       *websocket.Conn
-	timeout time.Duration
-	timer   *time.Timer
-}
-
-func newDeadline(c *websocket.Conn, timeout time.Duration) *deadline {
-	t := time.AfterFunc(time.Hour, func() { _ = c.CloseNow() })
-	t.Stop()
-	return &deadline{c: c, timeout: timeout, timer: t}
-}
-
-func (d *deadline) write(msg []byte) error {
-	d.timer.Reset(d.timeout)
-	err := d.c.Write(context.Background(), websocket.MessageText, msg)
-	d.timer.Stop()
-	return err
-}
-
-// ping waits for the pong: a peer that keeps its TCP window open but no longer
-// answers is cut off within the write timeout.
-func (d *deadline) ping() error {
-	d.timer.Reset(d.timeout)
-	err := d.c.Ping(context.Background())
-	d.timer.Stop()
-	return err
-}
-
-func (d *deadline) stop() { d.timer.Stop() }
 
 // closeWith sends the close frame and waits (bounded by the library) for the
 // handshake; a client too stuck to take it is cut off by the library.

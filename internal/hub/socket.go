@@ -11,64 +11,62 @@ import (
 // socket is one accepted WebSocket. It parks a single goroutine for its life,
 // the reader (read), which the library needs to take pongs and close frames.
 // Nothing parks to write: whoever gives the socket work (a queued message, an
-// end, a recheck, a due ping) calls kick, which starts a writer goroutine (drain)
-// unless one runs; the writer does all there is, then exits. A wall gets a diff
-// a second or less, so most of the time a socket holds no writer and no stack
-// for one; a peer that stops reading holds only its own writer, which the
-// per-socket deadline cuts off after WriteTimeout.
+// end, a recheck) calls kick, which puts the socket on the hub's run queue
+// unless it is there or being written already; a writer (writers.go) then gives
+// it a turn, doing all there is. A ping is the ping timer's own short-lived
+// goroutine, and a close handshake one of its own, so neither holds a writer
+// for a round trip.
 //
-// state orders the goroutines: at most one writer runs at a time, work
-// signalled while one runs makes it look again before it exits (no lost
-// wake-up), and whichever of the reader and the last writer finishes second
-// cleans up, exactly once.
+// state orders the goroutines: at most one turn runs at a time, work signalled
+// during a turn makes the socket go round again (no lost wake-up), and
+// whichever of the reader, the turn (or the close that took it over) and the
+// ping finishes last cleans up, exactly once.
 type socket struct {
 	h      *Hub
 	s      *subscriber
-	c      *websocket.Conn // set before sockOpen, read by writers after it
+	c      *websocket.Conn // set before sockOpen, read by the others after it
 	topic  string          // as opened, for the log
 	hello  func() []byte
 	check  func() bool
 	closed func()
 
 	state   atomic.Int32
-	drainFn func() // k.drain, bound once: starting a writer allocates nothing
-	pingFn  func() // the ping timer's callback, bound once
+	closeFn func() // k.closeNow, bound once
+	pingFn  func() // k.pingNow, the ping timer's callback, bound once
 	ping    *time.Timer
-	pingDue atomic.Bool
 	dl      *deadline
 
-	// Writer state: writers run one at a time, each after the previous one's
+	// Turn state: turns run one at a time, each after the previous one's
 	// release (state), so these need no lock.
-	first     bool
-	finished  bool // the socket failed or was closed: write nothing more
-	lastCheck time.Time
-	why       string // why the writer finished, for the log
+	first    bool
+	finished bool   // the socket failed or is closing: write nothing more
+	why      string // why the turns finished, for the log
 
-	gone string // why the reader returned, for the log; written by the reader
+	lastCheck time.Time // the pinger's: pings run one at a time
+	gone      string    // why the reader returned, for the log; the reader's
+	pingWhy   string    // why the pinger closed the socket, for the log; the pinger's
 }
 
-// Bits of socket.state.
+// Bits of socket.state. It is zero before start and once the socket is done.
 const (
-	sockOpen    int32 = 1 << iota // the reader runs: kicks start writers
-	sockRunning                   // a writer runs
-	sockDirty                     // work was signalled since the writer last looked
+	sockOpen    int32 = 1 << iota // the reader runs: kicks queue the socket
+	sockRunning                   // the socket is queued or in its turn
+	sockDirty                     // work was signalled since the turn last looked
+	sockPinging                   // a ping is in progress
 )
 
 func newSocket(h *Hub, opts ServeOptions) *socket {
 	k := &socket{h: h, topic: opts.Topic, hello: opts.Hello, check: opts.Check, closed: opts.Closed, first: true}
-	k.drainFn = k.drain
-	k.pingFn = func() {
-		k.pingDue.Store(true)
-		k.kick()
-	}
+	k.closeFn = k.closeNow
+	k.pingFn = k.pingNow
 	return k
 }
 
-// start runs the accepted connection: from here on kicks start writers, and
-// the first one writes the full state queued at subscription.
+// start runs the accepted connection: from here on kicks queue the socket,
+// and its first turn writes the full state queued at subscription.
 func (k *socket) start(c *websocket.Conn) {
 	k.c = c
-	k.dl = newDeadline(c, k.h.opts.WriteTimeout)
+	k.dl = newDeadline(k.h, c)
 	k.lastCheck = time.Now()
 	k.ping = time.AfterFunc(k.h.opts.PingInterval, k.pingFn)
 	k.state.Store(sockOpen)
@@ -94,15 +92,14 @@ func (k *socket) read() {
 	// A writer blocked on a peer that went away fails at once instead of at its
 	// deadline.
 	_ = k.c.CloseNow()
-	if k.state.And(^sockOpen)&sockRunning == 0 {
-		k.cleanup()
-	}
+	k.leave(sockOpen)
 }
 
-// kick makes sure a writer will look at the socket's work: it starts one
-// unless one runs, which then looks again before it exits. It never blocks, so
-// the hub calls it under its locks. Before start and after the reader ended it
-// does nothing: start kicks once, and an ended socket has nobody to write to.
+// kick makes sure the socket gets a turn that looks at its work: it queues the
+// socket unless it is queued or in its turn, which then goes round again. It
+// never blocks, so the hub calls it under its locks. Before start and after the
+// reader ended it does nothing: start kicks once, and an ended socket has
+// nobody to write to.
 func (k *socket) kick() {
 	for {
 		old := k.state.Load()
@@ -112,28 +109,28 @@ func (k *socket) kick() {
 		}
 		if k.state.CompareAndSwap(old, next) {
 			if old&sockRunning == 0 {
-				go k.drainFn()
+				k.h.ready(k)
 			}
 			return
 		}
 	}
 }
 
-// drain is a writer's turn: it does all the socket's work, again while more is
-// signalled, then exits.
-func (k *socket) drain() {
-	for {
-		k.state.And(^sockDirty)
-		k.work()
-		if k.release() {
-			return
-		}
+// turn does all the socket's work, then gives up the running bit, or queues
+// the socket again if more work was signalled meanwhile (the other sockets'
+// turns come first). A close takes the running bit over instead.
+func (k *socket) turn() {
+	k.state.And(^sockDirty)
+	if k.work() {
+		return
+	}
+	if !k.release() {
+		k.h.ready(k)
 	}
 }
 
-// release ends the writer's turn unless work was signalled since it last
-// looked, and reports whether it ended it. The writer that ends last, after the
-// reader, cleans up.
+// release gives up the running bit unless work was signalled since the turn
+// last looked, and reports whether it did. The last one out cleans up.
 func (k *socket) release() bool {
 	for {
 		old := k.state.Load()
@@ -142,7 +139,7 @@ func (k *socket) release() bool {
 		}
 		next := old &^ (sockRunning | sockDirty)
 		if k.state.CompareAndSwap(old, next) {
-			if next&sockOpen == 0 {
+			if next == 0 {
 				k.cleanup()
 			}
 			return true
@@ -150,24 +147,36 @@ func (k *socket) release() bool {
 	}
 }
 
-// work writes until there is nothing left to do. A pending end wins over a
-// backlog: a kicked or restarting socket should hear its close status now, not
-// after 32 stale messages.
-func (k *socket) work() {
+// work writes until there is nothing left to do, and reports whether it
+// handed the running bit to a close. A pending end wins over a backlog: a
+// kicked or restarting socket should hear its close status now, not after 32
+// stale messages.
+func (k *socket) work() (closing bool) {
 	for !k.finished {
 		switch {
 		case k.s.ended.Load():
-			k.finish(k.h.closeWith(k.c, k.s.code, k.s.reason))
+			k.finished = true
+			go k.closeFn()
+			return true
 		case k.writeNext():
 		case k.s.recheck.Swap(false):
 			if k.check != nil && !k.check() {
-				k.finish(k.h.unauthorized(k.c, k.s))
+				k.h.unauthorized(k.s)
 			}
-		case k.pingDue.Swap(false):
-			k.pingNow()
 		default:
-			return
+			return false
 		}
+	}
+	return false
+}
+
+// closeNow sends the close status the hub chose and waits for the handshake,
+// holding the running bit the turn handed it.
+func (k *socket) closeNow() {
+	k.why = k.h.closeWith(k.c, k.s.code, k.s.reason)
+	_ = k.c.CloseNow()
+	for !k.release() {
+		k.state.And(^sockDirty) // finished: there is nothing more to do
 	}
 }
 
@@ -185,11 +194,14 @@ func (k *socket) writeNext() bool {
 	}
 	k.first = false
 	st := &k.s.stats
-	st.busy.Store(time.Now().UnixNano())
-	err := k.dl.write(msg)
+	now := time.Now()
+	st.busy.Store(now.UnixNano())
+	err := k.dl.write(now, msg)
 	st.busy.Store(0)
 	if err != nil {
-		k.finish("write: " + err.Error())
+		k.finished = true
+		k.why = "write: " + err.Error()
+		_ = k.c.CloseNow() // which ends the reader
 		return true
 	}
 	st.lastWrite.Store(time.Now().UnixNano())
@@ -197,42 +209,71 @@ func (k *socket) writeNext() bool {
 	return true
 }
 
-// pingNow consults the credential check once CheckInterval has passed, pings
-// and waits for the pong, then arms the next ping.
+// pingNow runs on the ping timer's goroutine: it consults the credential check
+// once CheckInterval has passed, pings and waits for the pong (a peer that
+// keeps its TCP window open but no longer answers is cut off within the write
+// timeout), then arms the next ping.
 func (k *socket) pingNow() {
+	if !k.enter(sockPinging) {
+		return
+	}
+	ok := k.pingOnce()
+	k.leave(sockPinging)
+	if ok { // armed only now, so pings never overlap
+		k.ping.Reset(k.h.opts.PingInterval)
+	}
+}
+
+// pingOnce is pingNow's check and ping; it reports whether the socket lives on.
+func (k *socket) pingOnce() bool {
 	now := time.Now()
 	if k.check != nil && now.Sub(k.lastCheck) >= k.h.opts.CheckInterval {
 		k.lastCheck = now
 		if !k.check() {
-			k.finish(k.h.unauthorized(k.c, k.s))
-			return
+			k.h.unauthorized(k.s)
+			return false
 		}
 	}
 	st := &k.s.stats
 	st.busy.Store(now.UnixNano())
-	err := k.dl.ping()
+	ctx, cancel := context.WithTimeout(context.Background(), k.h.opts.WriteTimeout)
+	err := k.c.Ping(ctx)
+	cancel()
 	st.busy.Store(0)
 	if err != nil {
-		k.finish("ping: " + err.Error())
-		return
+		k.pingWhy = "ping: " + err.Error()
+		_ = k.c.CloseNow() // which ends the reader
+		return false
 	}
 	st.lastPong.Store(time.Now().UnixNano())
 	k.h.pings.Add(1)
-	k.ping.Reset(k.h.opts.PingInterval)
+	return true
 }
 
-// finish stops the writing for good and closes the connection, which ends the
-// reader: after a failed write or ping the socket is of no use, and after a
-// close handshake the connection is closed already.
-func (k *socket) finish(why string) {
-	k.finished = true
-	k.why = why
-	_ = k.c.CloseNow()
+// enter sets bit while the socket is open and bit is clear, and reports
+// whether it did.
+func (k *socket) enter(bit int32) bool {
+	for {
+		old := k.state.Load()
+		if old&sockOpen == 0 || old&bit != 0 {
+			return false
+		}
+		if k.state.CompareAndSwap(old, old|bit) {
+			return true
+		}
+	}
 }
 
-// cleanup runs once, when the reader and every writer are done: the close
-// frame, if any, has been written, so Shutdown may stop waiting for it, and
-// once it does every socket's Closed has run.
+// leave clears bit; the last one out cleans up.
+func (k *socket) leave(bit int32) {
+	if k.state.And(^bit) == bit {
+		k.cleanup()
+	}
+}
+
+// cleanup runs once, when the reader, the turns, the close and the ping are
+// done: the close frame, if any, has been written, so Shutdown may stop
+// waiting for it, and once it does every socket's Closed has run.
 func (k *socket) cleanup() {
 	k.ping.Stop()
 	k.dl.stop()
@@ -241,5 +282,5 @@ func (k *socket) cleanup() {
 		k.closed()
 	}
 	k.h.serving.Done()
-	k.h.log.Debug("hub: socket closed", "topic", k.topic, "why", k.why, "read", k.gone)
+	k.h.log.Debug("hub: socket closed", "topic", k.topic, "why", k.why, "read", k.gone, "ping", k.pingWhy)
 }

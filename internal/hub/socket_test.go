@@ -62,41 +62,34 @@ func TestIdleSocketParksOneGoroutine(t *testing.T) {
 	}
 }
 
-// TestKickDuringReleaseKeepsTheWriter is the lost wake-up: work signalled after
-// the writer last looked, before it ends its turn, must make it look again, or
-// the message waits in the queue until some later one. A kick starts a writer
-// only when none runs.
-func TestKickDuringReleaseKeepsTheWriter(t *testing.T) {
+// TestKickDuringReleaseKeepsTheTurn is the lost wake-up: work signalled after
+// the turn last looked, before it gives up the running bit, must make the
+// socket go round again, or the message waits in the queue until some later
+// one. A kick queues the socket only when it is neither queued nor in its turn.
+func TestKickDuringReleaseKeepsTheTurn(t *testing.T) {
 	t.Parallel()
-	k := newSocket(New(Options{}), ServeOptions{})
-	started := make(chan struct{}, 4)
-	k.drainFn = func() { started <- struct{}{} } // a writer that only says it started
+	h := New(Options{})
+	h.maxWriters = 0 // no writer takes the socket off the run queue: the test plays the writer
+	k := newSocket(h, ServeOptions{})
+	queued := func() int { return len(h.runq) - h.runHead }
 	k.kick()
-	if k.state.Load() != 0 {
-		t.Fatalf("a kick before start changed the state to %b", k.state.Load())
+	if k.state.Load() != 0 || queued() != 0 {
+		t.Fatalf("a kick before start: state %b, %d queued", k.state.Load(), queued())
 	}
 	k.state.Store(sockOpen)
 	k.kick()
 	k.kick()
-	if got := k.state.Load(); got != sockOpen|sockRunning|sockDirty {
-		t.Fatalf("two kicks on an idle socket: state %b", got)
+	if got := k.state.Load(); got != sockOpen|sockRunning|sockDirty || queued() != 1 {
+		t.Fatalf("two kicks on an idle socket: state %b, %d queued, want it queued once", got, queued())
 	}
-	select {
-	case <-started:
-	case <-time.After(waitTimeout):
-		t.Fatal("a kick on an idle socket started no writer")
-	}
-	k.state.And(^sockDirty) // the writer looks at the work...
+	k.state.And(^sockDirty) // the turn looks at the work...
 	k.kick()                // ...and a message comes after its last look
 	if k.release() {
-		t.Fatal("the writer ended its turn with a wake-up pending")
+		t.Fatal("the turn gave up the running bit with a wake-up pending")
 	}
-	k.state.And(^sockDirty) // it looks again and finds nothing more
-	if !k.release() || k.state.Load() != sockOpen {
-		t.Fatalf("release after the last look: state %b, want open and idle", k.state.Load())
-	}
-	if len(started) != 0 {
-		t.Errorf("kicks while a writer ran started %d more", len(started))
+	k.state.And(^sockDirty) // it goes round again and finds nothing more
+	if !k.release() || k.state.Load() != sockOpen || queued() != 1 {
+		t.Fatalf("release after the last look: state %b, %d queued; want open, idle, queued once", k.state.Load(), queued())
 	}
 }
 
@@ -201,5 +194,28 @@ func TestEveryEndRunsClosedOnce(t *testing.T) {
 		if got := closed[k].Load(); got != 1 {
 			t.Errorf("%s: Closed ran %d times, want 1", k, got)
 		}
+	}
+}
+
+// TestStalledWriteGetsHelp: with a single writer allowed, a write blocked on a
+// peer that stopped reading does not hold up the other sockets: the stalled
+// write's deadline starts another writer for them.
+func TestStalledWriteGetsHelp(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{WriteTimeout: time.Minute}, nil)
+	h.hub.maxWriters = 1
+	healthy := h.dial(t, "topic=b&key=healthy", nil)
+	rawStuckClient(t, h, "topic=b&key=stuck")
+	waitSubscribers(t, h.hub, "b", 2)
+
+	pad := make([]byte, 256<<10)
+	for i := range 64 { // far more than the stuck peer's socket buffers take
+		h.hub.Publish("b", append(fmt.Appendf(nil, "%08d", i), pad...), nil)
+		if got := read(t, healthy)[:8]; got != fmt.Sprintf("%08d", i) {
+			t.Fatalf("healthy client got diff %s, want %d", got, i)
+		}
+	}
+	if got := h.hub.Stats().KickedSlow; got != 1 {
+		t.Errorf("Stats().KickedSlow = %d, want 1: the stuck peer's queue never filled", got)
 	}
 }
